@@ -29,7 +29,7 @@ import java.util.Set;
  * Java 17). DJL's own {@code NDList.decode} is not used: it aborts the JVM on BF16 and cannot read
  * large files. BF16 and F16 are widened to F32 in Java; no BF16 array is ever created.
  */
-public final class SafeTensors implements AutoCloseable {
+public final class SafeTensors implements WeightSource, AutoCloseable {
 
     /** One tensor's header entry; {@code begin}/{@code end} are absolute file offsets. */
     public record Entry(String name, DType dtype, long[] shape, long begin, long end) {
@@ -134,6 +134,12 @@ public final class SafeTensors implements AutoCloseable {
         return file;
     }
 
+    @Override
+    public long[] shape(String name) {
+        return entry(name).shape();
+    }
+
+    @Override
     public Set<String> names() {
         return entries.keySet();
     }
@@ -142,6 +148,7 @@ public final class SafeTensors implements AutoCloseable {
         return metadata;
     }
 
+    @Override
     public boolean contains(String name) {
         return entries.containsKey(name);
     }
@@ -258,6 +265,7 @@ public final class SafeTensors implements AutoCloseable {
      * Loads a tensor into {@code manager}: float types as FLOAT32 (F64 stays FLOAT64), integer and bool
      * types as INT64.
      */
+    @Override
     public NDArray load(NDManager manager, String name) {
         Entry e = entry(name);
         Shape shape = new Shape(e.shape());
@@ -267,16 +275,6 @@ public final class SafeTensors implements AutoCloseable {
             case F16, BF16 -> manager.create(floats(name), shape);
             default -> manager.create(longs(name), shape);
         };
-    }
-
-    /** Loads a tensor and checks its shape, failing with the tensor name and expected vs found shape. */
-    public NDArray load(NDManager manager, String name, long... expectedShape) {
-        Entry e = entry(name);
-        if (!Arrays.equals(e.shape(), expectedShape)) {
-            throw new IllegalArgumentException(file + ": tensor '" + name + "' has shape " + e.shapeString()
-                    + ", expected " + Arrays.toString(expectedShape));
-        }
-        return load(manager, name);
     }
 
     @Override
