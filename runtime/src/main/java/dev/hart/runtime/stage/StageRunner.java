@@ -88,6 +88,7 @@ public final class StageRunner<I, O> implements AutoCloseable {
     private volatile boolean running;
     private volatile Throwable failure;
     private volatile StageHttpServer http;
+    private volatile Set<TopicPartition> assignment = Set.of();
     private Thread pollThread;
 
     // state owned by the poll thread
@@ -160,6 +161,7 @@ public final class StageRunner<I, O> implements AutoCloseable {
             log.error("Stage {} stopped on an error", config.stageName(), t);
         } finally {
             running = false;
+            assignment = Set.of();
             worker.shutdownNow();
             closeQuietly(consumer);
             if (producer != null) {
@@ -529,6 +531,11 @@ public final class StageRunner<I, O> implements AutoCloseable {
         return failure;
     }
 
+    /** The input partitions this instance owns right now (as of the last rebalance). */
+    public Set<TopicPartition> assignment() {
+        return assignment;
+    }
+
     public StageMetrics metrics() {
         return metrics;
     }
@@ -571,6 +578,7 @@ public final class StageRunner<I, O> implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assignment = Set.copyOf(consumer.assignment());
             if (inFlight != null && !partitions.isEmpty()) {
                 consumer.pause(partitions); // nothing new until the running batch is done
             }
@@ -581,6 +589,9 @@ public final class StageRunner<I, O> implements AutoCloseable {
                 return;
             }
             Set<TopicPartition> lost = new HashSet<>(partitions);
+            Set<TopicPartition> remaining = new HashSet<>(assignment);
+            remaining.removeAll(lost);
+            assignment = Set.copyOf(remaining);
             buffer.removeIf(r -> lost.contains(new TopicPartition(r.topic(), r.partition())));
             if (buffer.isEmpty()) {
                 bufferSinceNanos = 0;
