@@ -1,0 +1,67 @@
+package dev.hart.runtime.stage;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/** {@code GET /metrics} (Prometheus text) and {@code GET /health} ({"status":"UP"}, or 503 DOWN). */
+public final class StageHttpServer implements AutoCloseable {
+    private final HttpServer server;
+
+    /**
+     * @param port    0 for any free port
+     * @param healthy whether the stage's consumer is running
+     */
+    public StageHttpServer(String bindAddress, int port, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the metrics/health port " + bindAddress + ":" + port, e);
+        }
+        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                registry.scrape()));
+        server.createContext("/health", ex -> {
+            boolean up = healthy.getAsBoolean();
+            respond(ex, up ? 200 : 503, "application/json", up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+        });
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "stage-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", contentType);
+            ex.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.hart.runtime.stage;
+
+import dev.hart.runtime.KafkaTestIO;
+import dev.hart.runtime.SharedKafka;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static dev.hart.runtime.KafkaTestIO.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A stage in a child JVM is SIGKILLed mid-batch and restarted: nothing lost, nothing duplicated downstream. */
+@Timeout(150)
+class StageCrashRecoveryTest {
+    private static final int RECORDS = 400;
+
+    @Test
+    void killedMidBatchAndRestartedLosesAndDuplicatesNothing() throws Exception {
+        String in = SharedKafka.uniqueTopic("in");
+        String out = SharedKafka.uniqueTopic("out");
+        String dlq = SharedKafka.uniqueTopic("dlq");
+        String group = SharedKafka.uniqueTopic("group");
+        SharedKafka.get().createTopics(2, in, out, dlq);
+        KafkaTestIO.produceStrings(SharedKafka.bootstrap(), in, "v", 0, RECORDS);
+
+        List<Process> started = new ArrayList<>();
+        try {
+            BlockingQueue<String> firstLines = new LinkedBlockingQueue<>();
+            Process first = launch(in, out, dlq, group, firstLines);
+            started.add(first);
+            List<ConsumerRecord<byte[], byte[]>> some = KafkaTestIO.readCommitted(SharedKafka.bootstrap(), out,
+                    r -> r.size() >= 100, Duration.ofSeconds(60), Duration.ZERO);
+            assertThat(some.size()).as("outputs before the kill").isBetween(100, RECORDS - 1);
+            // kill right after a batch started: the model call (and its transaction) is in flight
+            firstLines.clear();
+            String line;
+            do {
+                line = firstLines.poll(30, TimeUnit.SECONDS);
+            } while (line != null && !line.startsWith("BATCH-START"));
+            assertThat(line).as("a batch in flight").isNotNull();
+            first.destroyForcibly();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            Process second = launch(in, out, dlq, group, new LinkedBlockingQueue<>());
+            started.add(second);
+            List<ConsumerRecord<byte[], byte[]>> outputs = KafkaTestIO.readCommitted(SharedKafka.bootstrap(), out,
+                    r -> r.size() >= RECORDS, Duration.ofSeconds(90), Duration.ofSeconds(2));
+
+            Set<String> expected = IntStream.range(0, RECORDS).mapToObj(i -> "V-" + i).collect(Collectors.toSet());
+            assertThat(outputs).extracting(r -> text(r.value()))
+                    .doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(expected);
+        } finally {
+            for (Process p : started) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static Process launch(String in, String out, String dlq, String group, BlockingQueue<String> lines)
+            throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), CrashableStageMain.class.getName(),
+                SharedKafka.bootstrap(), in, out, dlq, group, "crash-instance", "150");
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Thread reader = new Thread(() -> {
+            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (Exception e) {
+                // child gone
+            }
+        }, "crash-child-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        return p;
+    }
+}
