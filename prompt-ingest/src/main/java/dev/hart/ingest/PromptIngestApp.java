@@ -300,7 +300,8 @@ public final class PromptIngestApp implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // a static member (group.instance.id set) leaves at once; a dynamic one is dropped after session.timeout.ms
+            streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
             streams = null;
         }
         if (http != null) {

@@ -34,6 +34,7 @@ final class IngestCluster {
     private static EmbeddedKafka kafka;
     private static EmbeddedSchemaRegistry registry;
     private static PromptIngestApp app;
+    private static IngestConfig config;
 
     private IngestCluster() {
     }
@@ -48,22 +49,36 @@ final class IngestCluster {
                 blocklist.toFile().deleteOnExit();
                 BlocklistPromptFilter filter = new BlocklistPromptFilter();
                 filter.configure(Map.of(BlocklistPromptFilter.FILE_PROPERTY, blocklist.toString()));
-                app = new PromptIngestApp(IngestConfig.builder(kafka.bootstrapServers(), registry.url())
+                config = IngestConfig.builder(kafka.bootstrapServers(), registry.url())
                         .rules(PromptRules.defaults(CHECKPOINT, OTHER_CHECKPOINT))
                         .filter(filter)
                         .httpPort(0)
                         .topicPartitions(2)
                         .streamsOverride("commit.interval.ms", 100)
-                        .build()).start();
+                        // a restarted instance takes over after 6 s instead of the default 45 s session timeout
+                        .streamsOverride("session.timeout.ms", 6000)
+                        .streamsOverride("heartbeat.interval.ms", 1000)
+                        .build();
+                app = new PromptIngestApp(config).start();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                app.close();
+                app().close();
                 registry.close();
                 kafka.close();
             }, "ingest-cluster-stop"));
         }
+        return app;
+    }
+
+    /**
+     * Closes the app and starts a fresh instance (same application id, new empty state directory), which must restore
+     * its stores from their changelogs.
+     */
+    static synchronized PromptIngestApp restartApp() {
+        app().close();
+        app = new PromptIngestApp(config).start();
         return app;
     }
 
