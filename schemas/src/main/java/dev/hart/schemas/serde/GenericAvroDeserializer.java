@@ -32,11 +32,10 @@ public class GenericAvroDeserializer implements Deserializer<GenericRecord> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         if (client == null) {
-            Map<String, Object> withoutSpecific = new java.util.HashMap<>(configs);
-            withoutSpecific.remove(AvroSerdeConfig.SPECIFIC_AVRO_READER);
-            withoutSpecific.remove(AvroSerdeConfig.SPECIFIC_AVRO_KEY_TYPE);
-            withoutSpecific.remove(AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE);
-            client = AvroSerdeConfig.parse(withoutSpecific).createClient();
+            Map<String, Object> withoutTypes = new java.util.HashMap<>(configs);
+            withoutTypes.remove(AvroSerdeConfig.SPECIFIC_AVRO_KEY_TYPE); // may name classes absent from a tool's classpath
+            withoutTypes.remove(AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE);
+            client = AvroSerdeConfig.parse(withoutTypes).createClient();
         }
     }
 
