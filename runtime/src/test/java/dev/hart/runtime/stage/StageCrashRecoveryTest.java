@@ -64,6 +64,10 @@ class StageCrashRecoveryTest {
             assertThat(outputs).extracting(r -> text(r.value()))
                     .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expected);
+
+            // SIGTERM: the shutdown hook closes the runner and the JVM exits by itself
+            second.destroy();
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("stage exits on SIGTERM").isTrue();
         } finally {
             for (Process p : started) {
                 p.destroyForcibly();
