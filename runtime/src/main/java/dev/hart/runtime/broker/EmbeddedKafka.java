@@ -6,6 +6,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -189,7 +191,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         createTopics(newTopics);
     }
 
-    /** Creates the given topics; existing topics are left as they are. */
+    /**
+     * Creates the given topics (existing topics are left as they are) and returns once every partition's leader
+     * serves requests: producing right after creation otherwise meets NOT_LEADER errors while the broker applies
+     * the new metadata.
+     */
     public void createTopics(Collection<NewTopic> topics) {
         try (Admin admin = admin()) {
             for (var entry : admin.createTopics(topics).values().entrySet()) {
@@ -201,12 +207,31 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Timed out creating topics " + topics, e);
         }
+    }
+
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                        d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(request).all().get(10, TimeUnit.SECONDS); // answered by each partition's leader
+                return;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                last = e;
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("Partitions of " + topics + " got no serving leader in 30 s", last);
     }
 
     /** Stops the broker (and deletes its log dir when it was temporary). */
