@@ -22,8 +22,8 @@ class PhiSelectorTest {
 
     @Test
     void otherCountsUseHalfStepTicksAndOneMeansShared() {
-        PhiSelector k2 = new PhiSelector(2); // ticks 0.25, 0.75
-        assertThat(chosen(k2, 5)).containsExactly(0, 0, 1, 1);
+        PhiSelector k2 = new PhiSelector(2); // ticks 0.25, 0.75; 0.5 is a tie and takes the first
+        assertThat(chosen(k2, 5)).containsExactly(0, 0, 0, 1);
         assertThat(chosen(new PhiSelector(1), 5)).containsOnly(0);
     }
 
