@@ -1,6 +1,7 @@
 package dev.hart.model.sampling;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * The reference's {@code sample_with_top_k_top_p_} masking, applied IN PLACE to the logits it is given
@@ -38,9 +39,10 @@ public final class TopKTopPFilter {
         if (topP > 0) {
             NDArray order = logits.argSort(-1, true);
             NDArray sorted = logits.gather(order, -1);
-            NDArray removeSorted = sorted.softmax(-1).cumSum(-1).lte((float) (1 - topP));
+            NDArray cumulative = sorted.softmax(-1).cumSum(-1);
             // the largest entry (last in ascending order) always survives
-            removeSorted.set(new ai.djl.ndarray.index.NDIndex("..., -1"), false);
+            cumulative.set(new NDIndex("..., -1"), Float.POSITIVE_INFINITY);
+            NDArray removeSorted = cumulative.lte((float) (1 - topP));
             // back to vocabulary order: position order[j] takes removeSorted[j]
             NDArray inverse = order.argSort(-1, true);
             NDArray remove = removeSorted.gather(inverse, -1);
