@@ -110,8 +110,9 @@ final class Qwen2DecoderLayer {
         k = RotaryEmbedding.apply(k, cos, sin);
         // Grouped-query attention without copying k/v per head: query head h uses kv head h / groups,
         // so [B, heads, T, d] regroups to [B, kvHeads, groups*T, d] against k/v of [B, kvHeads, T, d].
-        NDArray qg = q.reshape(b, kvHeads, (long) groups * t, d);
-        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).mul(scale).reshape(b, kvHeads, groups, t, t);
+        // The scale goes on q ([.., T, d]) rather than on the scores ([.., T, T]): fewer multiplications.
+        NDArray qg = q.mul(scale).reshape(b, kvHeads, (long) groups * t, d);
+        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, kvHeads, groups, t, t);
         NDArray probs = scores.add(maskBias).softmax(-1);
         if (rowKeep != null) {
             probs = probs.mul(rowKeep);
