@@ -85,6 +85,37 @@ class Qwen2ModelTest {
     }
 
     @Test
+    void cachedPrefixEqualsRunningTheWholeSequence() {
+        long[] prefixIds = {3, 14, 15, 92, 65, 35};
+        long[] rows = {7, 8, 9, TinyModel.PAD, 11, 12, 13, 14};
+        long[] rowMask = {1, 1, 1, 0, 1, 1, 1, 1};
+        long[] full = new long[2 * 10];
+        long[] fullMask = new long[2 * 10];
+        for (int r = 0; r < 2; r++) {
+            System.arraycopy(prefixIds, 0, full, r * 10, 6);
+            System.arraycopy(rows, r * 4, full, r * 10 + 6, 4);
+            Arrays.fill(fullMask, r * 10, r * 10 + 6, 1);
+            System.arraycopy(rowMask, r * 4, fullMask, r * 10 + 6, 4);
+        }
+        float[] whole = run(full, fullMask, 2);
+        try (NDManager m = manager.newSubManager(); Qwen2Model.Prefix prefix = model.prefix(prefixIds, manager)) {
+            assertThat(prefix.length()).isEqualTo(6);
+            float[] cached = model.forward(m.create(rows, new Shape(2, 4)), m.create(rowMask, new Shape(2, 4)), prefix, Trace.NONE)
+                    .toFloatArray();
+            float[] prefixHidden = prefix.lastHidden().toFloatArray();
+            int h = 64;
+            for (int r = 0; r < 2; r++) {
+                for (int i = 0; i < 4 * h; i++) {
+                    assertThat(cached[r * 4 * h + i]).isCloseTo(whole[r * 10 * h + 6 * h + i], within(1e-5f));
+                }
+                for (int i = 0; i < 6 * h; i++) {
+                    assertThat(prefixHidden[i]).isCloseTo(whole[r * 10 * h + i], within(1e-5f));
+                }
+            }
+        }
+    }
+
+    @Test
     void badInputFailsClearly() {
         assertThatThrownBy(() -> run(new long[] {1, 704}, null, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token id out of range");
