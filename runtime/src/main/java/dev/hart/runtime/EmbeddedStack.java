@@ -2,7 +2,7 @@ package dev.hart.runtime;
 
 import dev.hart.runtime.broker.EmbeddedKafka;
 import dev.hart.runtime.broker.EmbeddedKafkaProcess;
-import dev.hart.runtime.kafka.Topics;
+import dev.hart.runtime.kafka.TopicAdmin;
 import dev.hart.runtime.registry.EmbeddedSchemaRegistry;
 
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Creates topics (replication 1, 64 MiB records) and waits until they serve requests. */
     public void createTopics(int partitions, String... topics) {
-        Topics.create(bootstrapServers, Topics.singleReplica(partitions, topics));
+        TopicAdmin.create(bootstrapServers, TopicAdmin.singleReplica(partitions, topics));
     }
 
     /** Process id of the broker's child JVM, or -1 when the broker runs in this JVM. */

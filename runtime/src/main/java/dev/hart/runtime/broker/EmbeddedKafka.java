@@ -1,7 +1,7 @@
 package dev.hart.runtime.broker;
 
 import dev.hart.runtime.kafka.FreePorts;
-import dev.hart.runtime.kafka.Topics;
+import dev.hart.runtime.kafka.TopicAdmin;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -179,12 +179,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates topics with the given partition count (replication 1, 64 MiB records); existing ones are kept. */
     public void createTopics(int partitions, String... topics) {
-        Topics.create(bootstrapServers(), Topics.singleReplica(partitions, topics));
+        TopicAdmin.create(bootstrapServers(), TopicAdmin.singleReplica(partitions, topics));
     }
 
     /** Creates the given topics (existing ones are kept) and waits until their leaders serve requests. */
     public void createTopics(Collection<NewTopic> topics) {
-        Topics.create(bootstrapServers(), topics);
+        TopicAdmin.create(bootstrapServers(), topics);
     }
 
     /** Stops the broker (and deletes its log dir when it was temporary). */

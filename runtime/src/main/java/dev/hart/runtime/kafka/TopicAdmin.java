@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Creating topics and waiting until they can be used. */
-public final class Topics {
-    private Topics() {
+public final class TopicAdmin {
+    private TopicAdmin() {
     }
 
-    /** Topics with the given partition count, replication factor 1 and the 64 MiB record limit. */
+    /** TopicAdmin with the given partition count, replication factor 1 and the 64 MiB record limit. */
     public static List<NewTopic> singleReplica(int partitions, String... names) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
