@@ -131,7 +131,7 @@ public final class VaeDecoder implements AutoCloseable {
             trace.record("dec.up" + l + ".out", h);
         }
         NDArray last = h;
-        return replace(h, ScopedOps.run(() -> convOut.forward(VaeOps.silu(normOut.forward(last)))));
+        return replace(h, ScopedOps.run(() -> convOut.forward(VaeOps.siluConsuming(normOut.forward(last)))));
     }
 
     /** Frees an activation as soon as the next one exists (keeps peak memory low at 1024 px). */
