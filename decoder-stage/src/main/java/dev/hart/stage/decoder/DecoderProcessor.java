@@ -1,5 +1,6 @@
 package dev.hart.stage.decoder;
 
+import dev.hart.model.pipeline.ImageDecoder;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
 import dev.hart.runtime.pipeline.PipelineTopics;
@@ -62,7 +63,7 @@ public final class DecoderProcessor implements BatchProcessor<Latent, GeneratedI
         CheckpointMismatchException.check(STAGE, request.getRequestId(), latent.getCheckpointId(), decoder.checkpointId());
         long t0 = System.nanoTime();
         TensorData fHat = new TensorData(Tensors.shape(latent.getFHat()), Tensors.toFloats(latent.getFHat()));
-        BufferedImage img = Pngs.toImage(decoder.decode(fHat));
+        BufferedImage img = ImageDecoder.toImage(decoder.decodePixels(fHat));
         byte[] png = Pngs.encode(img);
         String sha = Pngs.sha256(png);
         long t1 = System.nanoTime();

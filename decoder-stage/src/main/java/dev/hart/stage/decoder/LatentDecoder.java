@@ -8,8 +8,8 @@ public interface LatentDecoder extends AutoCloseable {
     /** Id of the checkpoint whose decoder weights are loaded. */
     String checkpointId();
 
-    /** {@code f_hat} [Cvae, P, P] to an image [3, H, W] with values in [-1, 1]. */
-    TensorData decode(TensorData fHat);
+    /** {@code f_hat} [Cvae, P, P] to pixels [3, H, W] in [0, 1] (the reference's {@code (img + 1) / 2}). */
+    TensorData decodePixels(TensorData fHat);
 
     @Override
     default void close() {
