@@ -107,9 +107,8 @@ public final class CaseContext {
             throw new IllegalStateException("case " + parityCase.name() + ": draw " + d.name() + " is " + d.kind()
                     + " but the model asked for " + expectedKind);
         }
-        // the tape names the case input ("rng.000"), whose tensor is stored as "in.rng.000"
-        String tensor = parityCase.inputs().containsKey(d.name()) ? inputTensor(d.name()) : d.name();
-        return file.load(manager, tensor);
+        // the tape names draws as inputs ("rng.000"); the file stores them under the input's tensor key ("in.rng.000")
+        return file.load(manager, parityCase.inputs().getOrDefault(d.name(), d.name()));
     }
 
     public int drawsConsumed() {

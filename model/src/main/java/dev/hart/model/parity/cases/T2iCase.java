@@ -46,11 +46,12 @@ public final class T2iCase implements CaseKind {
             long p2 = (long) last * last;
             int cvae = gen.quantizer().codeDim();
 
-            NDArray residual = FinalStage.residual(ckpt, gen.config(), m, out.diffusionCondition(), out.diffusionCfg()[0],
+            NDArray residual = FinalStage.residual(ckpt, gen.config(), gen.quantizer().codeDim(), m, out.diffusionCondition(), out.diffusionCfg()[0],
                     tape, ctx.trace());
             NDArray res = residual.reshape(2L * b, p2, cvae).get("0:" + b);
             ctx.put("final.residual", res);
-            ctx.put("final.h_discrete_embed", out.finalTokens());
+            // the hard codebook rows of the final indices (with more_smooth the tokens themselves are the soft mix)
+            ctx.put("final.h_discrete_embed", gen.quantizer().embed(out.indices().get(out.indices().size() - 1)));
             NDArray tokens = out.finalTokens().add(res);
             ctx.put("final.tokens_added", tokens);
             NDArray fHat = gen.quantizer().addFinal(out.fHat(), MultiScaleQuantizer.tokensToLatent(tokens, last));
