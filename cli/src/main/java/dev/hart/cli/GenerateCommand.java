@@ -1,7 +1,7 @@
 package dev.hart.cli;
 
 import dev.hart.cli.generate.ImageCollector;
-import dev.hart.cli.generate.ModelSource;
+import dev.hart.cli.generate.StageModels;
 import dev.hart.cli.generate.PipelineStages;
 import dev.hart.cli.generate.RequestPublisher;
 import dev.hart.runtime.broker.EmbeddedKafkaProcess;
@@ -110,7 +110,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }
-        ModelSource models = model.resolve();
+        StageModels models = model.resolve();
         o.println("Model: " + models.describe());
         if (model.isDefault()) {
             o.println("No --checkpoint given: using --random-weights " + ModelOptions.DEFAULT_RANDOM

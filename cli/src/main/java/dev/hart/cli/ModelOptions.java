@@ -1,8 +1,8 @@
 package dev.hart.cli;
 
-import dev.hart.cli.generate.BundledCheckpoints;
 import dev.hart.cli.generate.CheckpointModels;
-import dev.hart.cli.generate.ModelSource;
+import dev.hart.cli.generate.StageModels;
+import dev.hart.model.config.NamedConfigs;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -28,7 +28,7 @@ public final class ModelOptions {
 
     static final class Names extends java.util.ArrayList<String> {
         Names() {
-            super(BundledCheckpoints.NAMES);
+            super(NamedConfigs.names());
         }
     }
 
@@ -37,11 +37,10 @@ public final class ModelOptions {
         return choice == null;
     }
 
-    public ModelSource resolve() {
+    public StageModels resolve() {
         if (choice != null && choice.checkpoint != null) {
-            return new CheckpointModels(choice.checkpoint);
+            return CheckpointModels.directory(choice.checkpoint);
         }
-        String name = choice == null || choice.random == null ? DEFAULT_RANDOM : choice.random;
-        return new CheckpointModels(BundledCheckpoints.extract(name));
+        return CheckpointModels.random(choice == null || choice.random == null ? DEFAULT_RANDOM : choice.random);
     }
 }

@@ -1,6 +1,6 @@
 package dev.hart.cli;
 
-import dev.hart.cli.generate.ModelSource;
+import dev.hart.cli.generate.StageModels;
 import dev.hart.runtime.kafka.KafkaClientProps;
 import dev.hart.runtime.pipeline.PipelineSerdes;
 import dev.hart.runtime.pipeline.PipelineTopics;
@@ -107,7 +107,7 @@ public final class StageCommand implements Callable<Integer> {
             }
         }
         PipelineSerdes serdes = new PipelineSerdes(client);
-        ModelSource models = model.resolve();
+        StageModels models = model.resolve();
         System.out.println("Stage " + name + ": " + models.describe());
         List<AutoCloseable> owned = new ArrayList<>();
         StageRunner<?, ?> runner;

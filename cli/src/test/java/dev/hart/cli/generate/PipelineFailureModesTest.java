@@ -40,7 +40,7 @@ class PipelineFailureModesTest {
     /** Requests for another checkpoint are refused with a clear reason at the ar-stage; the others still get images. */
     @Test
     void checkpointMismatchGoesToTheDlq(@TempDir Path out) throws Exception {
-        ModelSource models = new CheckpointModels(PipelineHarness.tinyCheckpoint());
+        StageModels models = CheckpointModels.directory(PipelineHarness.tinyCheckpoint());
         try (PipelineHarness h = new PipelineHarness(2)) {
             List<RequestInfo> good = RequestPublisher.requests("good", PipelineHarness.prompts(4), 1, models.checkpointId());
             List<RequestInfo> bad = RequestPublisher.requests("bad", PipelineHarness.prompts(3), 1, "hart-0.7b-1024px");
@@ -73,7 +73,7 @@ class PipelineFailureModesTest {
     /** The decoder checks too: a latent made with other weights is refused, not decoded. */
     @Test
     void decoderRefusesLatentOfAnotherCheckpoint(@TempDir Path out) throws Exception {
-        ModelSource models = new CheckpointModels(PipelineHarness.tinyCheckpoint());
+        StageModels models = CheckpointModels.directory(PipelineHarness.tinyCheckpoint());
         try (PipelineHarness h = new PipelineHarness(1);
              LatentDecoder decoder = models.loadDecoder();
              DirectorySink sink = new DirectorySink(out)) {
@@ -105,7 +105,7 @@ class PipelineFailureModesTest {
     /** Two decoder instances in one group split the latents' partitions; every image exactly once. */
     @Test
     void twoDecoderInstancesShareTheWork(@TempDir Path out) throws Exception {
-        ModelSource models = new CheckpointModels(PipelineHarness.tinyCheckpoint());
+        StageModels models = CheckpointModels.directory(PipelineHarness.tinyCheckpoint());
         int n = 16;
         try (PipelineHarness h = new PipelineHarness(4);
              ArModel ar = models.loadAr();

@@ -39,7 +39,7 @@ class StageCrashRestartTest {
 
     @Test
     void killedArStageRestartsAndEveryPromptYieldsExactlyOneImage(@TempDir Path out) throws Exception {
-        ModelSource models = new CheckpointModels(PipelineHarness.tinyCheckpoint());
+        StageModels models = CheckpointModels.directory(PipelineHarness.tinyCheckpoint());
         List<Process> children = new ArrayList<>();
         try (PipelineHarness h = new PipelineHarness(2);
              LatentDecoder decoder = models.loadDecoder();
