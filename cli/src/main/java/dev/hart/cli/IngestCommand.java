@@ -63,7 +63,8 @@ public final class IngestCommand implements Callable<Integer> {
         PromptPublisher.PublishReport report;
         try (PromptPublisher publisher = new PromptPublisher(cluster.clientConfig(), topic)) {
             report = publisher.publish(file, f, job.strip(), e -> err.println("skipped " + e));
-        } catch (PromptFileException | IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (PromptFileException | IllegalArgumentException | java.io.UncheckedIOException
+                 | org.apache.kafka.common.KafkaException e) {
             err.println("hart ingest: " + e.getMessage());
             return 1;
         }

@@ -58,7 +58,7 @@ public final class StatusCommand implements Callable<Integer> {
             Optional<JobProgress> progress;
             try {
                 progress = read(timeout);
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | IllegalArgumentException | org.apache.kafka.common.KafkaException e) {
                 err.println("hart status: " + e.getMessage());
                 return 1;
             }

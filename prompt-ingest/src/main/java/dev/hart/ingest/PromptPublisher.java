@@ -28,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * Publishes prompt events to {@code hart.prompt-events}, from a file or stream ({@link PromptFileFormat}) or from
  * events built in code. Lines that cannot be parsed are skipped, counted and reported with their line number (to the
- * {@code onError} callback and in the {@link PublishReport}); they are never dropped silently. Records are keyed by
+ * {@code onError} callback and in the {@link PublishReport}); they are never dropped silently. Publishing stops at the
+ * first event Kafka (or the schema registry) refuses; the report says so. Records are keyed by
  * request id when the event has one (so duplicates meet in one partition for de-duplication), else unkeyed.
  *
  * <p>{@code clientConfig} holds Kafka producer properties plus {@code schema.registry.url}.
@@ -51,6 +52,7 @@ public final class PromptPublisher implements AutoCloseable {
         conf.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         conf.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         conf.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        conf.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         conf.putAll(clientConfig);
         SpecificAvroSerializer<PromptEvent> values = new SpecificAvroSerializer<>();
         values.configure(conf, false);
@@ -108,6 +110,9 @@ public final class PromptPublisher implements AutoCloseable {
         long skipped = 0;
         long blank = 0;
         while (reader.hasNext()) {
+            if (counter.failed.get() > 0) {
+                break; // Kafka or the registry refuses: stop instead of failing every remaining line the same way
+            }
             PromptFileReader.Line line = reader.next();
             if (line.isBlank()) {
                 blank++;

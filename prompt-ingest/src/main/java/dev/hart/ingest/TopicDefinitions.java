@@ -1,5 +1,6 @@
 package dev.hart.ingest;
 
+import dev.hart.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -17,16 +18,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Every pipeline topic with the settings it needs, in one place: {@code hart topics create}, the embedded default and
- * the tests all create topics from here. (Topic names equal schemas' {@code Topics} constants.)
+ * the tests all create topics from here. Names and value types are schemas' {@link Topics}; this class adds the
+ * partitions, retention, size limits and compaction each topic needs.
  */
 public final class TopicDefinitions {
-    public static final String PROMPT_EVENTS = "hart.prompt-events";
-    public static final String REQUESTS = "hart.requests";
-    public static final String AR_OUTPUT = "hart.ar-output";
-    public static final String LATENTS = "hart.latents";
-    public static final String IMAGES = "hart.images";
-    public static final String DLQ = "hart.dlq";
-    public static final String JOB_PROGRESS = "hart.job-progress";
+    public static final String PROMPT_EVENTS = Topics.PROMPT_EVENTS;
+    public static final String REQUESTS = Topics.REQUESTS;
+    public static final String AR_OUTPUT = Topics.AR_OUTPUT;
+    public static final String LATENTS = Topics.LATENTS;
+    public static final String IMAGES = Topics.IMAGES;
+    public static final String DLQ = Topics.DLQ;
+    public static final String JOB_PROGRESS = Topics.JOB_PROGRESS;
 
     private static final int MiB = 1024 * 1024;
     private static final long DAY_MS = 24L * 60 * 60 * 1000;

@@ -82,6 +82,12 @@ final class IngestCluster {
         return app;
     }
 
+    /** A second instance of the app (same application id, own state dir and HTTP port); the caller closes it. */
+    static PromptIngestApp secondInstance() {
+        app();
+        return new PromptIngestApp(config).start();
+    }
+
     static String bootstrap() {
         app();
         return kafka.bootstrapServers();

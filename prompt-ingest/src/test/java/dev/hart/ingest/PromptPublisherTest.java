@@ -88,6 +88,20 @@ class PromptPublisherTest {
     }
 
     @Test
+    void stopsAtTheFirstRefusedEventAndSaysWhy() {
+        var config = new java.util.HashMap<>(IngestCluster.clientConfig());
+        config.put("schema.registry.url", "http://127.0.0.1:1"); // nothing listens there
+        try (PromptPublisher publisher = new PromptPublisher(config)) {
+            var report = publisher.publish(new ByteArrayInputStream("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8)),
+                    PromptFileFormat.TXT, newJob(), null);
+            assertThat(report.sent()).isZero();
+            assertThat(report.sendFailed()).isEqualTo(1);
+            assertThat(report.ok()).isFalse();
+            assertThat(report.firstSendError()).contains("127.0.0.1:1");
+        }
+    }
+
+    @Test
     void missingFileIsAClearError(@TempDir Path dir) {
         try (PromptPublisher publisher = new PromptPublisher(IngestCluster.clientConfig())) {
             assertThatThrownBy(() -> publisher.publish(dir.resolve("nope.txt"), null, "j", null))

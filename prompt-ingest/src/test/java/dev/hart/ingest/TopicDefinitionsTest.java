@@ -44,6 +44,12 @@ class TopicDefinitionsTest {
         }
     }
 
+    @Test
+    void everyTopicWithASchemaHasADefinition() {
+        assertThat(TopicDefinitions.all()).extracting(TopicDefinitions.TopicSpec::name)
+                .containsExactlyElementsOf(dev.hart.schemas.Topics.VALUE_TYPES.keySet());
+    }
+
     private static String value(Map<ConfigResource, Config> configs, String topic, String key) {
         return configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic)).get(key).value();
     }

@@ -45,6 +45,7 @@ public final class AvroSerdeConfig {
     private final String url;
     private final String userInfo;
     private final boolean autoRegister;
+    private final boolean specificReader;
     private final Class<? extends SpecificRecord> keyType;
     private final Class<? extends SpecificRecord> valueType;
     private final SubjectNameStrategy keyStrategy;
@@ -63,10 +64,7 @@ public final class AvroSerdeConfig {
         }
         this.userInfo = info;
         this.autoRegister = bool(configs, AUTO_REGISTER_SCHEMAS, true);
-        if (!bool(configs, SPECIFIC_AVRO_READER, true)) {
-            throw new ConfigException(SPECIFIC_AVRO_READER, false,
-                    "this deserializer reads generated (specific) classes only; leave it unset or true");
-        }
+        this.specificReader = bool(configs, SPECIFIC_AVRO_READER, true);
         this.keyType = recordClass(configs, SPECIFIC_AVRO_KEY_TYPE);
         this.valueType = recordClass(configs, SPECIFIC_AVRO_VALUE_TYPE);
         this.keyStrategy = SubjectNameStrategy.parse(configs.get(KEY_SUBJECT_NAME_STRATEGY), KEY_SUBJECT_NAME_STRATEGY);
@@ -96,6 +94,14 @@ public final class AvroSerdeConfig {
             return new HttpSchemaRegistryClient(stripUserInfo(url), userInfo, requestTimeout);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(SCHEMA_REGISTRY_URL, url, e.getMessage());
+        }
+    }
+
+    /** Called by the specific deserializer: {@code specific.avro.reader=false} asks for generic records, which it cannot give. */
+    public void requireSpecificReader() {
+        if (!specificReader) {
+            throw new ConfigException(SPECIFIC_AVRO_READER, false, "SpecificAvroDeserializer reads generated (specific) "
+                    + "classes only; leave it unset or true, or use GenericAvroDeserializer");
         }
     }
 

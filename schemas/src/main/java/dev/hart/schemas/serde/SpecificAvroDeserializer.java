@@ -49,6 +49,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         AvroSerdeConfig config = AvroSerdeConfig.parse(configs);
+        config.requireSpecificReader();
         if (targetType == null) {
             targetType = config.recordType(isKey);
         }

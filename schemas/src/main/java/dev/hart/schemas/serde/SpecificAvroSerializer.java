@@ -29,6 +29,7 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     private SubjectNameStrategy subjectNames = SubjectNameStrategy.TOPIC_NAME;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    private volatile int lastSize = 256; // records on one topic have similar sizes: avoid regrowing for 25 MB tensors
 
     /** For Kafka's reflective construction; {@link #configure} must follow. */
     public SpecificAvroSerializer() {
@@ -63,11 +64,12 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
         String subject = subjectNames.subject(topic, isKey, schema);
         int id = schemaId(subject, schema);
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, lastSize + (long) lastSize / 8));
             out.write(WireFormat.header(id));
             BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
             writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s)).write(record, encoder);
             encoder.flush();
+            lastSize = out.size();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot serialize " + schema.getFullName() + " for topic '" + topic

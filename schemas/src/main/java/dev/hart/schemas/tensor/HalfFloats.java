@@ -42,10 +42,9 @@ public final class HalfFloats {
             return (short) (sign | halfMantissa);
         }
         int halfBits = (halfExponent << 10) | (mantissa >>> 13);
-        int remainder = mantissa & 0x1FFF;
-        if (remainder > 0x1000 || (remainder == 0x1000 && (halfBits & 1) == 1)) {
-            halfBits++; // a carry out of the mantissa bumps the exponent; 0x7C00 is infinity, as it should be
-        }
+        // round half to even without a branch: +1 when the dropped 13 bits exceed 0x1000, or equal it with an odd lsb.
+        // A carry out of the mantissa bumps the exponent; 0x7C00 is infinity, as it should be.
+        halfBits += ((mantissa & 0x1FFF) + (halfBits & 1) + 0x0FFF) >>> 13;
         return (short) (sign | halfBits);
     }
 

@@ -56,16 +56,22 @@ public final class Tensors {
             case F32:
                 buffer.asFloatBuffer().put(values);
                 break;
-            case F16:
-                for (float v : values) {
-                    buffer.putShort(HalfFloats.floatToHalf(v));
+            case F16: {
+                short[] halves = new short[values.length]; // convert in a plain loop, then one bulk copy
+                for (int i = 0; i < values.length; i++) {
+                    halves[i] = HalfFloats.floatToHalf(values[i]);
                 }
+                buffer.asShortBuffer().put(halves);
                 break;
-            case BF16:
-                for (float v : values) {
-                    buffer.putShort(HalfFloats.floatToBFloat16(v));
+            }
+            case BF16: {
+                short[] halves = new short[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    halves[i] = HalfFloats.floatToBFloat16(values[i]);
                 }
+                buffer.asShortBuffer().put(halves);
                 break;
+            }
             default:
                 throw new InvalidTensorException("float values can be encoded as F32, F16 or BF16, not " + dtype);
         }
@@ -172,16 +178,22 @@ public final class Tensors {
             case F32:
                 data.asFloatBuffer().get(values);
                 break;
-            case F16:
+            case F16: {
+                short[] halves = new short[count]; // one bulk copy, then a plain loop
+                data.asShortBuffer().get(halves);
                 for (int i = 0; i < count; i++) {
-                    values[i] = HalfFloats.halfToFloat(data.getShort());
+                    values[i] = HalfFloats.halfToFloat(halves[i]);
                 }
                 break;
-            case BF16:
+            }
+            case BF16: {
+                short[] halves = new short[count];
+                data.asShortBuffer().get(halves);
                 for (int i = 0; i < count; i++) {
-                    values[i] = HalfFloats.bfloat16ToFloat(data.getShort());
+                    values[i] = HalfFloats.bfloat16ToFloat(halves[i]);
                 }
                 break;
+            }
             default:
                 throw new InvalidTensorException("cannot read a " + tensor.getDtype() + " tensor as floats "
                         + "(expected F32, F16 or BF16)");
