@@ -1,0 +1,53 @@
+package dev.hart.stage.decoder;
+
+import ai.djl.ndarray.NDManager;
+import dev.hart.model.checkpoint.ModelSource;
+import dev.hart.model.pipeline.ImageDecoder;
+import dev.hart.model.pipeline.TensorData;
+
+import java.util.function.Supplier;
+
+/** The checkpoint's tokenizer decoder ({@code post_quant_conv} + decoder only), via the model's {@link ImageDecoder}. */
+public final class HartLatentDecoder implements LatentDecoder {
+    private final String checkpointId;
+    private final ModelSource source;
+    private final NDManager manager;
+    private final ImageDecoder decoder;
+
+    private HartLatentDecoder(String checkpointId, ModelSource source, NDManager manager, ImageDecoder decoder) {
+        this.checkpointId = checkpointId;
+        this.source = source;
+        this.manager = manager;
+        this.decoder = decoder;
+    }
+
+    /** Loads the decode path from a freshly opened source, which this decoder then owns. */
+    public static HartLatentDecoder load(Supplier<ModelSource> opener, String checkpointId) {
+        ModelSource src = opener.get();
+        NDManager m = NDManager.newBaseManager();
+        try {
+            return new HartLatentDecoder(checkpointId, src, m, ImageDecoder.load(src.vaeWeights(), src.tokenizerConfig(), m));
+        } catch (RuntimeException e) {
+            m.close();
+            src.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String checkpointId() {
+        return checkpointId;
+    }
+
+    @Override
+    public TensorData decodePixels(TensorData fHat) {
+        return decoder.decodePixels(fHat);
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
+        manager.close();
+        source.close();
+    }
+}
