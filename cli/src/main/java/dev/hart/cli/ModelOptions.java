@@ -15,6 +15,11 @@ public final class ModelOptions {
     @ArgGroup(exclusive = true)
     Choice choice;
 
+    @Option(names = "--text-model", paramLabel = "DIR",
+            description = "Qwen2 text model folder (HF layout) for a checkpoint that does not bring its own"
+                    + " (text_model_path in llm/config.json or a text/ folder)")
+    Path textModel;
+
     static final class Choice {
         @Option(names = "--checkpoint", paramLabel = "DIR",
                 description = "checkpoint directory in the official layout (llm/ and tokenizer/)")
@@ -39,7 +44,7 @@ public final class ModelOptions {
 
     public StageModels resolve() {
         if (choice != null && choice.checkpoint != null) {
-            return CheckpointModels.directory(choice.checkpoint);
+            return CheckpointModels.directory(choice.checkpoint, textModel);
         }
         return CheckpointModels.random(choice == null || choice.random == null ? DEFAULT_RANDOM : choice.random);
     }

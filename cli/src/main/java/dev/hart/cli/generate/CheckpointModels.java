@@ -1,10 +1,14 @@
 package dev.hart.cli.generate;
 
 import dev.hart.model.checkpoint.ModelSource;
+import dev.hart.model.config.HartConfig;
 import dev.hart.model.config.NamedConfigs;
 import dev.hart.runtime.pipeline.CheckpointId;
 import dev.hart.stage.ar.ArModel;
 import dev.hart.stage.ar.HartArModel;
+import dev.hart.stage.ar.HashedPromptEncoder;
+import dev.hart.stage.ar.PromptEncoder;
+import dev.hart.stage.ar.Qwen2PromptEncoder;
 import dev.hart.stage.decoder.HartLatentDecoder;
 import dev.hart.stage.decoder.LatentDecoder;
 import dev.hart.stage.diffusion.HartResidualModel;
@@ -12,12 +16,15 @@ import dev.hart.stage.diffusion.ResidualModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Stage models from the model module's {@link ModelSource}: a checkpoint directory in the official layout, or seeded
  * random weights of a named config. Each stage opens its own source and loads only its tensors. Text conditioning:
- * the {@link dev.hart.stage.ar.HashedPromptEncoder} stand-in (no Qwen2 model is wired into the stages yet).
+ * a checkpoint directory uses its Qwen2 text model ({@link Qwen2PromptEncoder}: {@code text_model_path} of
+ * llm/config.json, {@code <checkpoint>/text}, or {@code --text-model}); random weights have no trained text model and
+ * use the {@link HashedPromptEncoder} stand-in, which says so in {@link #describe()}.
  */
 public final class CheckpointModels implements StageModels {
     /** Seed of {@code --random-weights}: fixed, so every stage and process builds the same weights. */
@@ -26,20 +33,35 @@ public final class CheckpointModels implements StageModels {
     private final Supplier<ModelSource> opener;
     private final String id;
     private final String where;
+    private final Function<HartConfig, PromptEncoder> textEncoder;
+    private final String text;
 
-    private CheckpointModels(Supplier<ModelSource> opener, String id, String where) {
+    private CheckpointModels(Supplier<ModelSource> opener, String id, String where,
+                             Function<HartConfig, PromptEncoder> textEncoder, String text) {
         this.opener = opener;
         this.id = id;
         this.where = where;
+        this.textEncoder = textEncoder;
+        this.text = text;
     }
 
     public static CheckpointModels directory(Path dir) {
+        return directory(dir, null);
+    }
+
+    /** @param textModel the Qwen2 folder; null = the checkpoint's own (text_model_path or text/) */
+    public static CheckpointModels directory(Path dir, Path textModel) {
         if (!Files.isDirectory(dir.resolve("llm")) || !Files.isDirectory(dir.resolve("tokenizer"))) {
             throw new IllegalArgumentException("Not a HART checkpoint directory (needs llm/ and tokenizer/): "
                     + dir.toAbsolutePath());
         }
+        Path textDir = textModel != null ? textModel : Qwen2PromptEncoder.findTextModel(dir).orElseThrow(() ->
+                new IllegalArgumentException("Checkpoint " + dir.toAbsolutePath() + " has no text model (no text_model_path"
+                        + " in llm/config.json, no text/ folder): pass --text-model DIR (the Qwen2 folder)"));
+        boolean systemPrompt = Qwen2PromptEncoder.systemPromptAllowed(dir);
         return new CheckpointModels(() -> ModelSource.checkpoint(dir), CheckpointId.ofDirectory(dir),
-                "checkpoint at " + dir.toAbsolutePath());
+                "checkpoint at " + dir.toAbsolutePath(), c -> new Qwen2PromptEncoder(textDir, c, systemPrompt),
+                "qwen2 at " + textDir.toAbsolutePath());
     }
 
     public static CheckpointModels random(String configName) {
@@ -48,7 +70,9 @@ public final class CheckpointModels implements StageModels {
                     + NamedConfigs.names());
         }
         return new CheckpointModels(() -> ModelSource.random(configName, RANDOM_SEED),
-                CheckpointId.ofRandomWeights(configName), "seeded random weights (seed " + RANDOM_SEED + ")");
+                CheckpointId.ofRandomWeights(configName), "seeded random weights (seed " + RANDOM_SEED + ")",
+                c -> new HashedPromptEncoder(c.contextToken(), c.contextDim()),
+                "hashed-word stand-in encoder, random weights have no trained text model");
     }
 
     @Override
@@ -58,12 +82,12 @@ public final class CheckpointModels implements StageModels {
 
     @Override
     public String describe() {
-        return "'" + id + "', " + where + " (text: hashed-word stand-in encoder)";
+        return "'" + id + "', " + where + " (text: " + text + ")";
     }
 
     @Override
     public ArModel loadAr() {
-        return HartArModel.loadWithHashedPrompts(opener, id);
+        return HartArModel.load(opener, id, textEncoder);
     }
 
     @Override

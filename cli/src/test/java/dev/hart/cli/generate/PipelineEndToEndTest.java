@@ -7,7 +7,8 @@ import dev.hart.schemas.avro.TensorDType;
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.checkpoint.HartCheckpointDir;
 import dev.hart.model.pipeline.HartPipeline;
-import dev.hart.stage.ar.HashedPromptEncoder;
+import dev.hart.stage.ar.PromptEncoder;
+import dev.hart.stage.ar.Qwen2PromptEncoder;
 import dev.hart.stage.ar.PromptContext;
 import dev.hart.stage.ar.ArRequest;
 import dev.hart.stage.ar.Topology;
@@ -42,7 +43,7 @@ class PipelineEndToEndTest {
     static NDManager manager;
     static HartCheckpointDir checkpoint;
     static HartPipeline reference;
-    static HashedPromptEncoder encoder;
+    static PromptEncoder encoder;
 
     @BeforeAll
     static void loadReference() {
@@ -50,12 +51,15 @@ class PipelineEndToEndTest {
         manager = NDManager.newBaseManager();
         checkpoint = HartCheckpointDir.open(PipelineHarness.tinyCheckpoint());
         reference = HartPipeline.load(checkpoint, manager);
-        encoder = new HashedPromptEncoder(reference.generator().config().contextToken(),
-                reference.generator().config().contextDim());
+        // the same Qwen2 text path the ar-stage runs (the test checkpoint carries a tiny text model in text/)
+        Path ckpt = PipelineHarness.tinyCheckpoint();
+        encoder = new Qwen2PromptEncoder(Qwen2PromptEncoder.findTextModel(ckpt).orElseThrow(),
+                reference.generator().config(), Qwen2PromptEncoder.systemPromptAllowed(ckpt));
     }
 
     @AfterAll
     static void close() {
+        encoder.close();
         reference.close();
         manager.close();
         checkpoint.close();
