@@ -107,7 +107,8 @@ public final class CaseContext {
             throw new IllegalStateException("case " + parityCase.name() + ": draw " + d.name() + " is " + d.kind()
                     + " but the model asked for " + expectedKind);
         }
-        return file.load(manager, d.name());
+        // the tape names draws as inputs ("rng.000"); the file stores them under the input's tensor key ("in.rng.000")
+        return file.load(manager, parityCase.inputs().getOrDefault(d.name(), d.name()));
     }
 
     public int drawsConsumed() {
