@@ -59,4 +59,21 @@ class HartCheckpointDirTest {
             ((AutoCloseable) w).close();
         }
     }
+
+    @Test
+    void emaWeightsReplaceTheModelWeightsTheyHold(@TempDir Path tmp) throws Exception {
+        for (String part : new String[] {"llm", "tokenizer"}) {
+            Files.createDirectories(tmp.resolve(part));
+            Files.copy(TINY_A.resolve(part + "/config.json"), tmp.resolve(part + "/config.json"));
+            Files.copy(TINY_A.resolve(part + "/model.safetensors"), tmp.resolve(part + "/model.safetensors"));
+        }
+        Files.copy(Path.of("src/test/resources/torchbin/tiny_state_dict.bin"), tmp.resolve("llm/" + HartCheckpointDir.EMA_FILE));
+        try (HartCheckpointDir dir = HartCheckpointDir.open(tmp)) {
+            assertThat(dir.llmWeights().contains("half")).isTrue();
+            assertThat(dir.llmWeights().shape("head.weight")).containsExactly(1024, 64);
+        }
+        try (HartCheckpointDir dir = HartCheckpointDir.open(tmp, false)) {
+            assertThat(dir.llmWeights().contains("half")).isFalse();
+        }
+    }
 }
