@@ -1,0 +1,106 @@
+package dev.hart.stage.ar;
+
+import ai.djl.ndarray.NDManager;
+import dev.hart.model.checkpoint.HartCheckpointDir;
+import dev.hart.model.config.HartConfig;
+import dev.hart.model.pipeline.ArGenerator;
+import dev.hart.model.pipeline.ArResult;
+import dev.hart.model.pipeline.SamplingParams;
+import dev.hart.runtime.pipeline.CheckpointId;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The checkpoint's autoregressive part via the model's {@link ArGenerator} (transformer + quantizer inference
+ * pieces; not the decoder, not the diffusion MLP), with a {@link PromptEncoder} in front.
+ */
+public final class HartArModel implements ArModel {
+    private final String checkpointId;
+    private final NDManager manager;
+    private final HartCheckpointDir checkpoint;
+    private final ArGenerator generator;
+    private final PromptEncoder encoder;
+
+    private HartArModel(String checkpointId, NDManager manager, HartCheckpointDir checkpoint, ArGenerator generator,
+                        PromptEncoder encoder) {
+        this.checkpointId = checkpointId;
+        this.manager = manager;
+        this.checkpoint = checkpoint;
+        this.generator = generator;
+        this.encoder = encoder;
+    }
+
+    /**
+     * @param encoderFactory builds the prompt encoder for the loaded config (e.g. a Qwen2 model of its context_dim);
+     *                       the model owns and closes it
+     */
+    public static HartArModel load(Path dir, Function<HartConfig, PromptEncoder> encoderFactory) {
+        NDManager m = NDManager.newBaseManager();
+        HartCheckpointDir ckpt = HartCheckpointDir.open(dir);
+        try {
+            ArGenerator g = ArGenerator.load(ckpt, m);
+            return new HartArModel(CheckpointId.ofDirectory(dir), m, ckpt, g, encoderFactory.apply(g.config()));
+        } catch (RuntimeException e) {
+            m.close();
+            ckpt.close();
+            throw e;
+        }
+    }
+
+    /** With the {@link HashedPromptEncoder} stand-in sized to the checkpoint's context. */
+    public static HartArModel loadWithHashedPrompts(Path dir) {
+        return load(dir, c -> new HashedPromptEncoder(c.contextToken(), c.contextDim()));
+    }
+
+    public HartConfig config() {
+        return generator.config();
+    }
+
+    public PromptEncoder encoder() {
+        return encoder;
+    }
+
+    @Override
+    public String checkpointId() {
+        return checkpointId;
+    }
+
+    @Override
+    public int defaultDiffusionSteps() {
+        return generator.config().diffusionSteps();
+    }
+
+    @Override
+    public List<ArResult> generate(List<ArRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        // encode runs of equal system-prompt setting, then run the transformer once on the whole batch
+        List<PromptContext> parts = new ArrayList<>();
+        List<SamplingParams> params = new ArrayList<>(requests.size());
+        int i = 0;
+        while (i < requests.size()) {
+            boolean sys = requests.get(i).useSystemPrompt();
+            List<String> prompts = new ArrayList<>();
+            while (i < requests.size() && requests.get(i).useSystemPrompt() == sys) {
+                prompts.add(requests.get(i).prompt());
+                params.add(requests.get(i).params());
+                i++;
+            }
+            parts.add(encoder.encode(prompts, sys));
+        }
+        PromptContext ctx = parts.size() == 1 ? parts.get(0) : PromptContext.concat(parts);
+        return generator.generate(ctx.context(), ctx.mask(), ctx.positionIds(), params);
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+        generator.close();
+        manager.close();
+        checkpoint.close();
+    }
+}

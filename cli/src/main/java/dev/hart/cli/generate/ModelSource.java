@@ -1,0 +1,21 @@
+package dev.hart.cli.generate;
+
+import dev.hart.stage.ar.ArModel;
+import dev.hart.stage.decoder.LatentDecoder;
+import dev.hart.stage.diffusion.ResidualModel;
+
+/** Where the stages get their weights from; each method loads only that stage's part. */
+public interface ModelSource {
+
+    /** The checkpoint id every loaded part reports. */
+    String checkpointId();
+
+    /** One line for the user: what is loaded from where. */
+    String describe();
+
+    ArModel loadAr();
+
+    ResidualModel loadResidual();
+
+    LatentDecoder loadDecoder();
+}

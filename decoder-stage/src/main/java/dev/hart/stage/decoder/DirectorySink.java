@@ -1,0 +1,67 @@
+package dev.hart.stage.decoder;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes {@code <out>/<job>/<request>.png} and {@code <request>.json}. Each file is written to a temporary name in the
+ * same folder and atomically renamed over the final name, and names depend only on the ids: a retried request
+ * replaces its files with identical ones, and a crash leaves at most a {@code .tmp} file, never a torn PNG.
+ * Several stage instances (threads or processes) may share one folder.
+ */
+public final class DirectorySink implements ImageSink {
+    private final Path root;
+
+    public DirectorySink(Path root) throws IOException {
+        this.root = Files.createDirectories(root.toAbsolutePath().normalize());
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Where the PNG of a request goes. */
+    public Path pngPath(String jobId, String requestId) {
+        return root.resolve(SafeNames.of(jobId)).resolve(SafeNames.of(requestId) + ".png");
+    }
+
+    @Override
+    public String write(ImageRecord image) throws IOException {
+        Path png = pngPath(image.request().getJobId(), image.requestId());
+        Path dir = Files.createDirectories(png.getParent());
+        String base = SafeNames.of(image.requestId());
+        // metadata first: a PNG that exists always has its JSON next to it
+        writeAtomically(dir.resolve(base + ".json"), ImageMetadata.bytes(ImageMetadata.toJson(image)));
+        writeAtomically(png, image.png());
+        return png.toUri().toString();
+    }
+
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return "DirectorySink[" + root + "]";
+    }
+}

@@ -1,0 +1,21 @@
+package dev.hart.stage.decoder;
+
+import java.io.IOException;
+
+/**
+ * Where the decoder stage puts images. Writes are idempotent by request id: the stage writes before its Kafka
+ * transaction commits, so a batch that is retried (after a crash, a rebalance or an abort) writes the same requests
+ * again, and that must never leave two copies or a half-written file.
+ */
+public interface ImageSink extends AutoCloseable {
+
+    /** Writes the image and its metadata, or finds them already written; returns the image's URI. */
+    String write(ImageRecord image) throws IOException;
+
+    /** Makes everything written so far durable; the stage calls it before committing the batch. */
+    default void flush() throws IOException {
+    }
+
+    @Override
+    void close() throws IOException;
+}

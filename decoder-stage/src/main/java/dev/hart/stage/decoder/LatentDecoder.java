@@ -1,0 +1,17 @@
+package dev.hart.stage.decoder;
+
+import dev.hart.model.pipeline.TensorData;
+
+/** The tokenizer decoder of a loaded checkpoint: final {@code f_hat} to pixels. */
+public interface LatentDecoder extends AutoCloseable {
+
+    /** Id of the checkpoint whose decoder weights are loaded. */
+    String checkpointId();
+
+    /** {@code f_hat} [Cvae, P, P] to pixels [3, H, W] in [0, 1] (the reference's {@code (img + 1) / 2}). */
+    TensorData decodePixels(TensorData fHat);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,24 @@
+package dev.hart.stage.diffusion;
+
+import dev.hart.model.pipeline.ArResult;
+import dev.hart.model.pipeline.TensorData;
+
+/**
+ * The residual-diffusion part of a loaded checkpoint: turns the transformer's result for one request into the final
+ * continuous latent. Every noise draw comes from the request's own seed ({@link ArResult#seed()}).
+ */
+public interface ResidualModel extends AutoCloseable {
+
+    /** Id of the checkpoint whose diffusion weights are loaded. */
+    String checkpointId();
+
+    /** The checkpoint's default number of denoising steps. */
+    int defaultSteps();
+
+    /** Final {@code f_hat} [Cvae, P, P] = discrete latent + final tokens + sampled residual. */
+    TensorData finalLatent(ArResult ar, int steps);
+
+    @Override
+    default void close() {
+    }
+}
