@@ -71,6 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mode must be all, model or pipeline, got '" + mode + "'");
         }
         System.setProperty("ai.djl.offline", "true");
+        // the embedded broker logs at INFO by default: keep the bench output readable (before the first logger)
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         PrintStream out = System.out;
         long start = System.nanoTime();
         BenchResults results = new BenchResults();
@@ -96,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
                 List<Integer> batches = big ? orDefault(bigBatchSizes, quick ? List.of(1) : List.of(1, 2, 4))
                         : orDefault(batchSizes, quick ? List.of(1, 4) : List.of(1, 2, 4, 8, 16));
                 out.println("model " + name + ", batches " + batches + " ...");
-                try (ModelSource src = source(name)) {
+                try (BenchModel src = source(name)) {
                     new ModelBench(src, loop, peak, out::println).run(batches, results);
                 }
                 mark(results, "model " + name);
@@ -125,11 +129,11 @@ public final class BenchCommand implements Callable<Integer> {
         return requests != null ? requests : quick ? 8 : 32;
     }
 
-    ModelSource source(String name) {
+    BenchModel source(String name) {
         if (name.equals("demo")) {
-            return ModelSource.checkpoint("demo", demoDir());
+            return BenchModel.checkpoint("demo", demoDir());
         }
-        return ModelSource.named(name);
+        return BenchModel.named(name);
     }
 
     private List<String> resolveConfigs(BenchResults results) {

@@ -29,12 +29,12 @@ import java.util.function.Consumer;
  */
 final class ModelBench {
 
-    private final ModelSource model;
+    private final BenchModel model;
     private final TimingLoop loop;
     private final double peakGflops;
     private final Consumer<String> log;
 
-    ModelBench(ModelSource model, TimingLoop loop, double peakGflops, Consumer<String> log) {
+    ModelBench(BenchModel model, TimingLoop loop, double peakGflops, Consumer<String> log) {
         this.model = model;
         this.loop = loop;
         this.peakGflops = peakGflops;

@@ -48,7 +48,7 @@ final class TextEncoderBench {
                 : "vocab cut to " + BENCH_VOCAB;
         JniUtils.setGradMode(false);
         try (NDManager root = NDManager.newBaseManager();
-             Qwen2Model model = Qwen2Model.load(c, new RandomQwen2Weights(c, ModelSource.SEED), root)) {
+             Qwen2Model model = Qwen2Model.load(c, new RandomQwen2Weights(c, BenchModel.SEED), root)) {
             for (int b : batches) {
                 long[] ids = new long[b * TOKENS];
                 long[] mask = new long[b * TOKENS];

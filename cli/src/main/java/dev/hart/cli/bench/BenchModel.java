@@ -13,20 +13,20 @@ import java.nio.file.Path;
  * The weights a benchmark runs: a named config with seeded random weights (any size, no files) or a checkpoint
  * directory in the official layout (the demo checkpoint).
  */
-record ModelSource(String name, HartConfig llmConfig, TokenizerConfig tokenizerConfig, WeightSource llmWeights,
+record BenchModel(String name, HartConfig llmConfig, TokenizerConfig tokenizerConfig, WeightSource llmWeights,
                    WeightSource vaeWeights, AutoCloseable owner) implements AutoCloseable {
 
     static final long SEED = 20241015L;
 
-    static ModelSource named(String configName) {
+    static BenchModel named(String configName) {
         NamedConfigs.NamedConfig c = NamedConfigs.get(configName);
-        return new ModelSource(configName, c.llm(), c.tokenizer(), RandomWeights.llm(c.llm(), c.tokenizer(), SEED),
+        return new BenchModel(configName, c.llm(), c.tokenizer(), RandomWeights.llm(c.llm(), c.tokenizer(), SEED),
                 RandomWeights.vae(c.tokenizer(), SEED), null);
     }
 
-    static ModelSource checkpoint(String name, Path dir) {
+    static BenchModel checkpoint(String name, Path dir) {
         HartCheckpointDir ck = HartCheckpointDir.open(dir);
-        return new ModelSource(name, ck.llmConfig(), ck.tokenizerConfig(), ck.llmWeights(), ck.tokenizerWeights(), ck);
+        return new BenchModel(name, ck.llmConfig(), ck.tokenizerConfig(), ck.llmWeights(), ck.tokenizerWeights(), ck);
     }
 
     String description() {
