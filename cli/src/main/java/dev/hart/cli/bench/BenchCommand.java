@@ -1,7 +1,10 @@
 package dev.hart.cli.bench;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -25,6 +28,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Named configs with seeded random weights that are benchmarked at reduced batch sizes (they are large). */
     static final String BIG_PREFIX = "hart-0.7b";
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--quick", description = "Small sweep that finishes in a few minutes: fewer batch sizes and samples, "
             + "2 text-encoder layers, 0.7b shape at batch 1 only.")
@@ -68,7 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!List.of("all", "model", "pipeline").contains(mode)) {
-            throw new IllegalArgumentException("--mode must be all, model or pipeline, got '" + mode + "'");
+            throw new ParameterException(spec.commandLine(), "--mode must be all, model or pipeline, got '" + mode + "'");
         }
         System.setProperty("ai.djl.offline", "true");
         // the embedded broker logs at INFO by default: keep the bench output readable (before the first logger)
@@ -114,6 +120,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (!mode.equals("model")) {
             PipelineModes.run(this, models, results, out);
         }
+        // the peak again at the end: on a shared machine the load changes during the run; the report keeps the best
+        MatmulPeak.Result end = MatmulPeak.measure(1024, 1, quick ? 10 : 30);
+        out.printf(Locale.ROOT, "matmul peak at the end: best %.1f GFLOP/s, median %.1f GFLOP/s%n", end.bestGflops(),
+                end.medianGflops());
+        results.matmulPeakEnd = end;
         results.totalSeconds = (System.nanoTime() - start) / 1e9;
         BenchReport.printTables(results, out);
         BenchReport.writeJson(results, json);
@@ -140,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (configs != null && !configs.isEmpty()) {
             for (String c : configs) {
                 if (c.equals("demo") && !Files.isDirectory(demoDir())) {
-                    throw new IllegalArgumentException("--configs demo: no demo checkpoint at " + demoDir()
+                    throw new ParameterException(spec.commandLine(), "--configs demo: no demo checkpoint at " + demoDir()
                             + " (pass --demo-checkpoint DIR)");
                 }
             }
@@ -163,13 +174,13 @@ public final class BenchCommand implements Callable<Integer> {
         return Path.of(System.getProperty("hart.home", ".")).resolve("demo").resolve("checkpoint");
     }
 
-    private static List<Integer> orDefault(List<Integer> given, List<Integer> fallback) {
+    private List<Integer> orDefault(List<Integer> given, List<Integer> fallback) {
         if (given == null || given.isEmpty()) {
             return fallback;
         }
         for (int b : given) {
             if (b < 1) {
-                throw new IllegalArgumentException("batch sizes must be >= 1, got " + b);
+                throw new ParameterException(spec.commandLine(), "batch sizes must be >= 1, got " + b);
             }
         }
         return given;

@@ -37,6 +37,10 @@ final class BenchReport {
             out.printf(Locale.ROOT, "peak: %d^3 f32 matmul (DJL) best %.1f GFLOP/s, median %.1f GFLOP/s over %d calls%n",
                     r.matmulPeak.n(), r.matmulPeak.bestGflops(), r.matmulPeak.medianGflops(), r.matmulPeak.calls());
         }
+        if (r.matmulPeakEnd != null) {
+            out.printf(Locale.ROOT, "      again at the end: best %.1f GFLOP/s, median %.1f GFLOP/s (%% peak below uses the start value)%n",
+                    r.matmulPeakEnd.bestGflops(), r.matmulPeakEnd.medianGflops());
+        }
         if (!r.parts.isEmpty()) {
             out.println();
             out.println("Model parts (model-only; latency per batch call, throughput = batch / mean, MACs analytic)");

@@ -38,7 +38,9 @@ public final class BenchResults {
     }
 
     public Machine machine;
+    /** Measured before the models (the reference for "% peak") and again at the end, to show drift under load. */
     public MatmulPeak.Result matmulPeak;
+    public MatmulPeak.Result matmulPeakEnd;
     public final List<PartTiming> parts = new ArrayList<>();
     public final List<ScaleTiming> scales = new ArrayList<>();
     public final List<PipelineRun> pipeline = new ArrayList<>();

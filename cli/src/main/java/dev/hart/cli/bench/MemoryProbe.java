@@ -33,9 +33,22 @@ public final class MemoryProbe {
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     }
 
-    /** Process RSS high-water mark (VmHWM) in bytes; empty where /proc is unavailable (not Linux). */
+    /**
+     * Process RSS high-water mark (VmHWM) in bytes, at least the current VmRSS of the same read (the kernel's
+     * counters are updated lazily); empty where /proc is unavailable (not Linux).
+     */
     public static OptionalLong rssPeakBytes() {
-        return statusField("VmHWM:");
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/self/status"));
+            OptionalLong hwm = parseKb(lines, "VmHWM:");
+            OptionalLong rss = parseKb(lines, "VmRSS:");
+            if (hwm.isEmpty()) {
+                return rss;
+            }
+            return OptionalLong.of(Math.max(hwm.getAsLong(), rss.orElse(0)));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** Current process RSS (VmRSS) in bytes; empty where /proc is unavailable. */
