@@ -33,11 +33,18 @@ public final class KafkaTestIO {
     public static void produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000), new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> acks = new ArrayList<>(records.size());
             for (ProducerRecord<byte[], byte[]> r : records) {
-                producer.send(r);
+                acks.add(producer.send(r));
             }
             producer.flush();
+            for (var ack : acks) {
+                ack.get(); // surfaces a failed send instead of silently producing fewer inputs
+            }
         }
     }
 

@@ -111,16 +111,33 @@ public final class TextEncoderTiming {
                 }
                 int batches = Math.max(1, prompts / batch);
                 long start = System.nanoTime();
+                long cpuStart = processCpuMillis();
                 for (int i = 0; i < batches; i++) {
                     encoder.encode(batchOf(i * batch, batch), useSystem);
                 }
-                double perPrompt = (System.nanoTime() - start) / 1e6 / (batches * batch);
-                System.out.printf(Locale.ROOT, "system prompt %-3s: model sequence %d tokens, %.1f ms per prompt over %d prompts%s%n",
-                        useSystem ? "on" : "off", systemTokens + maxLength, perPrompt, batches * batch,
+                int n = batches * batch;
+                double perPrompt = (System.nanoTime() - start) / 1e6 / n;
+                double cpuPerPrompt = cpuStart < 0 ? Double.NaN : (processCpuMillis() - cpuStart) / (double) n;
+                double scale = (double) fullLayers / ranLayers;
+                System.out.printf(Locale.ROOT, "system prompt %-3s (%d tokens, cached) + %d prompt tokens: %.1f ms wall, %.1f ms CPU"
+                                + " (all threads) per prompt over %d prompts%s%n",
+                        useSystem ? "on" : "off", systemTokens, maxLength, perPrompt, cpuPerPrompt, n,
                         ranLayers < fullLayers ? String.format(Locale.ROOT,
-                                " (%d layers); extrapolated to %d layers: %.0f ms per prompt",
-                                ranLayers, fullLayers, perPrompt * fullLayers / ranLayers) : "");
+                                "; %d of %d layers ran, extrapolated to %d layers: %.0f ms wall, %.0f ms CPU per prompt",
+                                ranLayers, fullLayers, fullLayers, perPrompt * scale, cpuPerPrompt * scale) : "");
             }
+        }
+    }
+
+    /** User + system CPU time of this process (all threads, native ones included), or -1 where /proc is missing. */
+    private static long processCpuMillis() {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of /proc/self/stat (utime, stime) in clock ticks, assumed 100 per second
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (Exception e) {
+            return -1;
         }
     }
 

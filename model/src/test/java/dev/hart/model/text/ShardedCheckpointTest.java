@@ -60,6 +60,29 @@ class ShardedCheckpointTest {
     }
 
     @Test
+    void qwen2VlLayoutWithLanguageModelPrefixAndNestedTextConfigLoads() throws Exception {
+        Map<String, SafeTensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+        try (SafeTensors st = SafeTensors.open(TinyModel.DIR.resolve("model.safetensors"))) {
+            for (String name : st.names()) {
+                tensors.put(name.replaceFirst("^model\\.", "model.language_model."), new SafeTensorsWriter.Tensor(st.shape(name), st.floats(name)));
+            }
+        }
+        tensors.put("model.visual.patch_embed.proj.weight", new SafeTensorsWriter.Tensor(new long[] {2}, new float[2]));
+        SafeTensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
+        String text = Files.readString(TinyModel.DIR.resolve("config.json"));
+        Files.writeString(tmp.resolve("config.json"), "{\"model_type\":\"qwen2_vl\",\"vision_config\":{\"depth\":2},\"text_config\":" + text + "}");
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
+            Files.copy(TinyModel.DIR.resolve(f), tmp.resolve(f));
+        }
+        List<String> prompts = List.of("Crocodile in a sweater.");
+        try (Qwen2TextEncoder single = Qwen2TextEncoder.load(TinyModel.DIR, 24);
+             Qwen2TextEncoder vl = Qwen2TextEncoder.load(tmp, 24)) {
+            assertThat(vl.config()).isEqualTo(single.config());
+            assertThat(vl.encode(prompts, false).context()).containsExactly(single.encode(prompts, false).context());
+        }
+    }
+
+    @Test
     void indexNamingAMissingShardFailsClearly() throws Exception {
         Files.writeString(tmp.resolve("model.safetensors.index.json"),
                 "{\"weight_map\":{\"model.norm.weight\":\"model-00009-of-00009.safetensors\"}}");

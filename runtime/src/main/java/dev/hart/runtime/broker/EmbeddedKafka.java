@@ -1,13 +1,13 @@
 package dev.hart.runtime.broker;
 
 import dev.hart.runtime.kafka.FreePorts;
+import dev.hart.runtime.kafka.TopicAdmin;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -21,14 +21,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -179,34 +177,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Admin.create(conf);
     }
 
-    /** Creates topics with the given partition count (replication 1); existing topics are left as they are. */
+    /** Creates topics with the given partition count (replication 1, 64 MiB records); existing ones are kept. */
     public void createTopics(int partitions, String... topics) {
-        List<NewTopic> newTopics = new ArrayList<>();
-        for (String topic : topics) {
-            newTopics.add(new NewTopic(topic, partitions, (short) 1)
-                    .configs(Map.of("max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES))));
-        }
-        createTopics(newTopics);
+        TopicAdmin.create(bootstrapServers(), TopicAdmin.singleReplica(partitions, topics));
     }
 
-    /** Creates the given topics; existing topics are left as they are. */
+    /** Creates the given topics (existing ones are kept) and waits until their leaders serve requests. */
     public void createTopics(Collection<NewTopic> topics) {
-        try (Admin admin = admin()) {
-            for (var entry : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Creating topic " + entry.getKey() + " failed", e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating topics", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Timed out creating topics " + topics, e);
-        }
+        TopicAdmin.create(bootstrapServers(), topics);
     }
 
     /** Stops the broker (and deletes its log dir when it was temporary). */

@@ -32,9 +32,13 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
     private String bootstrapServers;
     private long startupMillis = -1;
 
-    /** A child broker on a temporary log dir with a 1 GiB heap. */
+    /** JVM options of the default child: 1 GiB heap (large records need >= 512 MB), broker logs at WARN. */
+    public static final List<String> DEFAULT_JVM_OPTIONS =
+            List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+
+    /** A child broker on a temporary log dir with {@link #DEFAULT_JVM_OPTIONS}. */
     public EmbeddedKafkaProcess() {
-        this(null, Map.of(), List.of("-Xmx1g"));
+        this(null, Map.of(), DEFAULT_JVM_OPTIONS);
     }
 
     /**

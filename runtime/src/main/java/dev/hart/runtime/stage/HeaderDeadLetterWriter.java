@@ -23,7 +23,7 @@ public final class HeaderDeadLetterWriter implements DeadLetterWriter {
     public static final String TIMESTAMP = PREFIX + "timestamp";
 
     @Override
-    public ProducerRecord<byte[], byte[]> toRecord(String dlqTopic, DeadLetter d) {
+    public ProducerRecord<byte[], byte[]> toRecord(String dlqTopic, DeadLetterInfo d) {
         Headers h = new RecordHeaders();
         put(h, SOURCE_TOPIC, d.sourceTopic());
         put(h, SOURCE_PARTITION, String.valueOf(d.sourcePartition()));

@@ -376,7 +376,7 @@ public final class StageRunner<I, O> implements AutoCloseable {
         StageRecordRef ref = new StageRecordRef(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value());
         log.warn("Stage {}: {}-{}@{} goes to the DLQ {} (attempt {}): {}", config.stageName(), r.topic(),
                 r.partition(), r.offset(), config.dlqTopic(), attempt, error.toString());
-        return deadLetterWriter.toRecord(config.dlqTopic(), DeadLetter.of(ref, config.stageName(), error, attempt));
+        return deadLetterWriter.toRecord(config.dlqTopic(), DeadLetterInfo.of(ref, config.stageName(), error, attempt));
     }
 
     /** Commits outputs, dead letters and input offsets in one transaction; on failure the batch is re-read. */

@@ -144,6 +144,29 @@ class StageRunnerTest {
         }
     }
 
+    @Test
+    void aModelCallLongerThanMaxPollIntervalDoesNotEvictTheConsumer() throws Exception {
+        String in = SharedKafka.uniqueTopic("in");
+        String out = SharedKafka.uniqueTopic("out");
+        String dlq = SharedKafka.uniqueTopic("dlq");
+        SharedKafka.get().createTopics(1, in, out, dlq);
+        KafkaTestIO.produceStrings(SharedKafka.bootstrap(), in, "slow", 0, 10);
+        UpperCaseProcessor slow = new UpperCaseProcessor(out, 4000); // each batch takes longer than the interval
+        StageConfig cfg = config(in, dlq).batchSize(5).batchMaxWait(Duration.ofMillis(500))
+                .consumerProp("max.poll.interval.ms", 2500).build();
+        try (StageRunner<String, String> runner = new StageRunner<>(cfg, slow, new StrictUtf8Deserializer(),
+                new StringSerializer())) {
+            runner.start();
+            List<ConsumerRecord<byte[], byte[]>> outputs = KafkaTestIO.readCommitted(SharedKafka.bootstrap(), out,
+                    r -> r.size() >= 10, Duration.ofSeconds(60), Duration.ofMillis(500));
+            assertThat(outputs).extracting(r -> text(r.value())).hasSize(10).doesNotHaveDuplicates();
+            waitFor(() -> runner.metrics().recordsIn() >= 10);
+            assertThat(runner.metrics().batchesAborted()).as("no batch lost to an eviction").isZero();
+            assertThat(slow.batches.get()).as("each input processed once").isEqualTo(2);
+            assertThat(runner.failure()).isNull();
+        }
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         return HeaderDeadLetterWriter.header(r.headers(), name);
     }
