@@ -1,17 +1,15 @@
 package dev.hart.stage.ar;
 
 import ai.djl.ndarray.NDManager;
-import dev.hart.model.checkpoint.HartCheckpointDir;
+import dev.hart.model.checkpoint.ModelSource;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.pipeline.ArGenerator;
 import dev.hart.model.pipeline.ArResult;
 import dev.hart.model.pipeline.SamplingParams;
-import dev.hart.runtime.pipeline.CheckpointId;
-
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The checkpoint's autoregressive part via the model's {@link ArGenerator} (transformer + quantizer inference
@@ -20,15 +18,15 @@ import java.util.function.Function;
 public final class HartArModel implements ArModel {
     private final String checkpointId;
     private final NDManager manager;
-    private final HartCheckpointDir checkpoint;
+    private final ModelSource source;
     private final ArGenerator generator;
     private final PromptEncoder encoder;
 
-    private HartArModel(String checkpointId, NDManager manager, HartCheckpointDir checkpoint, ArGenerator generator,
+    private HartArModel(String checkpointId, NDManager manager, ModelSource source, ArGenerator generator,
                         PromptEncoder encoder) {
         this.checkpointId = checkpointId;
         this.manager = manager;
-        this.checkpoint = checkpoint;
+        this.source = source;
         this.generator = generator;
         this.encoder = encoder;
     }
@@ -37,22 +35,23 @@ public final class HartArModel implements ArModel {
      * @param encoderFactory builds the prompt encoder for the loaded config (e.g. a Qwen2 model of its context_dim);
      *                       the model owns and closes it
      */
-    public static HartArModel load(Path dir, Function<HartConfig, PromptEncoder> encoderFactory) {
+    public static HartArModel load(Supplier<ModelSource> opener, String checkpointId,
+                                   Function<HartConfig, PromptEncoder> encoderFactory) {
+        ModelSource src = opener.get();
         NDManager m = NDManager.newBaseManager();
-        HartCheckpointDir ckpt = HartCheckpointDir.open(dir);
         try {
-            ArGenerator g = ArGenerator.load(ckpt, m);
-            return new HartArModel(CheckpointId.ofDirectory(dir), m, ckpt, g, encoderFactory.apply(g.config()));
+            ArGenerator g = ArGenerator.load(src.llmWeights(), src.llmConfig(), src.vaeWeights(), src.tokenizerConfig(), m);
+            return new HartArModel(checkpointId, m, src, g, encoderFactory.apply(g.config()));
         } catch (RuntimeException e) {
             m.close();
-            ckpt.close();
+            src.close();
             throw e;
         }
     }
 
     /** With the {@link HashedPromptEncoder} stand-in sized to the checkpoint's context. */
-    public static HartArModel loadWithHashedPrompts(Path dir) {
-        return load(dir, c -> new HashedPromptEncoder(c.contextToken(), c.contextDim()));
+    public static HartArModel loadWithHashedPrompts(Supplier<ModelSource> opener, String checkpointId) {
+        return load(opener, checkpointId, c -> new HashedPromptEncoder(c.contextToken(), c.contextDim()));
     }
 
     public HartConfig config() {
@@ -101,6 +100,6 @@ public final class HartArModel implements ArModel {
         encoder.close();
         generator.close();
         manager.close();
-        checkpoint.close();
+        source.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.hart.stage.ar;
 
+import dev.hart.model.checkpoint.ModelSource;
 import dev.hart.model.pipeline.ArResult;
 import dev.hart.model.pipeline.SamplingParams;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +24,8 @@ class HartArModelBatchTest {
 
     @BeforeAll
     static void load() throws Exception {
-        model = HartArModel.loadWithHashedPrompts(Path.of(HartArModelBatchTest.class.getResource("/checkpoints/tiny-a").toURI()));
+        Path dir = Path.of(HartArModelBatchTest.class.getResource("/checkpoints/tiny-a").toURI());
+        model = HartArModel.loadWithHashedPrompts(() -> ModelSource.checkpoint(dir), "tiny-a");
     }
 
     @AfterAll

@@ -43,6 +43,13 @@ public final class ImageCollector {
     public static Result collect(String bootstrap, Map<String, Object> clientProps, PipelineSerdes serdes,
                                  Set<String> requestIds, Duration timeout, Duration settle,
                                  BiConsumer<Integer, Integer> progress) {
+        return collect(bootstrap, clientProps, serdes, requestIds, timeout, settle, progress, requestIds.size());
+    }
+
+    /** As above, but done once {@code enough} requests have an image or a dead letter. */
+    public static Result collect(String bootstrap, Map<String, Object> clientProps, PipelineSerdes serdes,
+                                 Set<String> requestIds, Duration timeout, Duration settle,
+                                 BiConsumer<Integer, Integer> progress, int enough) {
         Map<String, Object> c = new HashMap<>(clientProps);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -92,7 +99,7 @@ public final class ImageCollector {
                 if (changed && progress != null) {
                     progress.accept(got.size(), failed.size());
                 }
-                if (settleEnd == Long.MAX_VALUE && got.size() + failed.size() >= requestIds.size()) {
+                if (settleEnd == Long.MAX_VALUE && got.size() + failed.size() >= enough) {
                     settleEnd = System.nanoTime() + settle.toNanos();
                 }
             }

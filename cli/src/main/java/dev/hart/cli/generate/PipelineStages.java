@@ -38,7 +38,7 @@ public final class PipelineStages implements AutoCloseable {
      * @param arBatch most requests per transformer batch
      * @param wireType F32 or F16 for the ar-output tensors (split topology)
      */
-    public static PipelineStages start(String bootstrap, PipelineSerdes serdes, ModelSource models, Topology topology,
+    public static PipelineStages start(String bootstrap, PipelineSerdes serdes, StageModels models, Topology topology,
                                        TensorDType wireType, int arBatch, ImageSink sink) {
         PipelineStages s = new PipelineStages();
         try {

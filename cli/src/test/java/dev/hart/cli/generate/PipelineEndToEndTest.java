@@ -4,13 +4,15 @@ import dev.hart.model.pipeline.ArResult;
 import dev.hart.schemas.avro.GeneratedImage;
 import dev.hart.schemas.avro.RequestInfo;
 import dev.hart.schemas.avro.TensorDType;
-import dev.hart.stage.ar.ArModel;
+import ai.djl.ndarray.NDManager;
+import dev.hart.model.checkpoint.HartCheckpointDir;
+import dev.hart.model.pipeline.HartPipeline;
+import dev.hart.stage.ar.HashedPromptEncoder;
+import dev.hart.stage.ar.PromptContext;
 import dev.hart.stage.ar.ArRequest;
 import dev.hart.stage.ar.Topology;
 import dev.hart.stage.decoder.DirectorySink;
-import dev.hart.stage.decoder.LatentDecoder;
 import dev.hart.stage.decoder.Pngs;
-import dev.hart.stage.diffusion.ResidualModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,30 +32,33 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * N prompts end to end on a real embedded broker, split and fused: N PNGs, each the image the in-process model makes
- * for that request alone (so batch composition does not matter).
+ * N prompts end to end on a real embedded broker, split and fused: N PNGs, each the image the in-process fused model
+ * ({@link HartPipeline}) makes for that request alone (so batch composition does not matter).
  */
 @Timeout(300)
 class PipelineEndToEndTest {
     static final int N = 20;
-    static ModelSource models;
-    static ArModel refAr;
-    static ResidualModel refResidual;
-    static LatentDecoder refDecoder;
+    static StageModels models;
+    static NDManager manager;
+    static HartCheckpointDir checkpoint;
+    static HartPipeline reference;
+    static HashedPromptEncoder encoder;
 
     @BeforeAll
     static void loadReference() {
-        models = new CheckpointModels(PipelineHarness.tinyCheckpoint());
-        refAr = models.loadAr();
-        refResidual = models.loadResidual();
-        refDecoder = models.loadDecoder();
+        models = CheckpointModels.directory(PipelineHarness.tinyCheckpoint());
+        manager = NDManager.newBaseManager();
+        checkpoint = HartCheckpointDir.open(PipelineHarness.tinyCheckpoint());
+        reference = HartPipeline.load(checkpoint, manager);
+        encoder = new HashedPromptEncoder(reference.generator().config().contextToken(),
+                reference.generator().config().contextDim());
     }
 
     @AfterAll
     static void close() {
-        refAr.close();
-        refResidual.close();
-        refDecoder.close();
+        reference.close();
+        manager.close();
+        checkpoint.close();
     }
 
     /** Batches of one: the only difference to the in-process model is the wire, and fp32 is exact. */
@@ -129,8 +134,13 @@ class PipelineEndToEndTest {
                 assertThat(Pngs.sha256(bytes)).isEqualTo(img.getSha256().toString());
                 hashes.add(img.getSha256().toString());
                 BufferedImage got = PipelineHarness.readPng(png);
-                ArResult alone = refAr.generate(List.of(ArRequest.of(r))).get(0);
-                BufferedImage want = PipelineHarness.image(refResidual, refDecoder, alone, refAr.defaultDiffusionSteps());
+                // the fused in-process model on this request alone
+                ArRequest ar = ArRequest.of(r);
+                PromptContext ctx = encoder.encode(List.of(ar.prompt()), ar.useSystemPrompt());
+                BufferedImage want = reference.generate(ctx.context(), ctx.mask(), ctx.positionIds(),
+                        List.of(ar.params())).get(0);
+                ArResult alone = reference.generator().generate(ctx.context(), ctx.mask(), ctx.positionIds(),
+                        List.of(ar.params())).get(0);
                 if (lastTokens.containsKey(r.getRequestId())) {
                     assertThat(lastTokens.get(r.getRequestId())).as("last-scale tokens of %s", r.getRequestId())
                             .isEqualTo(alone.indices().get(alone.indices().size() - 1));

@@ -1,13 +1,9 @@
 package dev.hart.cli.generate;
 
-import dev.hart.model.pipeline.ArResult;
-import dev.hart.model.pipeline.ImageDecoder;
 import dev.hart.runtime.broker.EmbeddedKafka;
 import dev.hart.runtime.pipeline.PipelineSerdes;
 import dev.hart.runtime.pipeline.PipelineTopics;
 import dev.hart.runtime.registry.EmbeddedSchemaRegistry;
-import dev.hart.stage.decoder.LatentDecoder;
-import dev.hart.stage.diffusion.ResidualModel;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -61,11 +57,6 @@ final class PipelineHarness implements AutoCloseable {
                 .mapToObj(i -> "a " + colours[i % colours.length] + " " + shapes[(i / 2) % shapes.length]
                         + " on a " + colours[(i + 2) % colours.length] + " background")
                 .toList();
-    }
-
-    /** The image the in-process model makes from a transformer result. */
-    static BufferedImage image(ResidualModel residual, LatentDecoder decoder, ArResult result, int steps) {
-        return ImageDecoder.toImage(decoder.decodePixels(residual.finalLatent(result, steps)));
     }
 
     /** The last-scale token indices on hart.ar-output, by request id. */

@@ -1,37 +1,35 @@
 package dev.hart.stage.decoder;
 
 import ai.djl.ndarray.NDManager;
-import dev.hart.model.checkpoint.HartCheckpointDir;
+import dev.hart.model.checkpoint.ModelSource;
 import dev.hart.model.pipeline.ImageDecoder;
 import dev.hart.model.pipeline.TensorData;
-import dev.hart.runtime.pipeline.CheckpointId;
 
-import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /** The checkpoint's tokenizer decoder ({@code post_quant_conv} + decoder only), via the model's {@link ImageDecoder}. */
 public final class HartLatentDecoder implements LatentDecoder {
     private final String checkpointId;
+    private final ModelSource source;
     private final NDManager manager;
-    private final HartCheckpointDir checkpoint;
     private final ImageDecoder decoder;
 
-    private HartLatentDecoder(String checkpointId, NDManager manager, HartCheckpointDir checkpoint, ImageDecoder decoder) {
+    private HartLatentDecoder(String checkpointId, ModelSource source, NDManager manager, ImageDecoder decoder) {
         this.checkpointId = checkpointId;
+        this.source = source;
         this.manager = manager;
-        this.checkpoint = checkpoint;
         this.decoder = decoder;
     }
 
-    /** Loads the decode path of the checkpoint directory {@code dir} (with {@code llm/} and {@code tokenizer/}). */
-    public static HartLatentDecoder load(Path dir) {
+    /** Loads the decode path from a freshly opened source, which this decoder then owns. */
+    public static HartLatentDecoder load(Supplier<ModelSource> opener, String checkpointId) {
+        ModelSource src = opener.get();
         NDManager m = NDManager.newBaseManager();
-        // kept open while the model lives: weights may be mapped from its files
-        HartCheckpointDir ckpt = HartCheckpointDir.open(dir);
         try {
-            return new HartLatentDecoder(CheckpointId.ofDirectory(dir), m, ckpt, ImageDecoder.load(ckpt, m));
+            return new HartLatentDecoder(checkpointId, src, m, ImageDecoder.load(src.vaeWeights(), src.tokenizerConfig(), m));
         } catch (RuntimeException e) {
             m.close();
-            ckpt.close();
+            src.close();
             throw e;
         }
     }
@@ -50,6 +48,6 @@ public final class HartLatentDecoder implements LatentDecoder {
     public void close() {
         decoder.close();
         manager.close();
-        checkpoint.close();
+        source.close();
     }
 }

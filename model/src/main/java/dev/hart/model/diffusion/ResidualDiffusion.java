@@ -1,14 +1,17 @@
 package dev.hart.model.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.hart.model.RandomSource;
 import dev.hart.model.Trace;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.io.WeightSource;
+
+import java.util.List;
 
 /**
  * HART's residual diffusion ({@code DiffLoss.sample}, spec 5.3): iDDPM ancestral sampling over the
@@ -53,24 +56,41 @@ public final class ResidualDiffusion implements AutoCloseable {
      * step) and {@code sample}.
      */
     public NDArray sample(NDArray z, double temperature, double cfg, RandomSource random, Trace trace) {
+        return sample(z, temperature, cfg, List.of(random), trace);
+    }
+
+    /**
+     * Samples a batch of independent requests, each with its own random source, so a request's result
+     * does not depend on its batch neighbours. With B = {@code perRequest.size()} requests of R rows each,
+     * z is laid out as the reference lays out a CFG batch: guided, {@code [cond rows of request 0 … B−1;
+     * uncond rows of request 0 … B−1]} (N = 2·B·R); unguided, request after request (N = B·R). Request b
+     * draws its initial noise [R, Cvae] (guided) or [R, Cvae] (unguided) and then one [2R, Cvae] (guided:
+     * its cond rows then its uncond rows) or [R, Cvae] draw per step — for B = 1 exactly the reference's
+     * draws.
+     */
+    public NDArray sample(NDArray z, double temperature, double cfg, List<RandomSource> perRequest, Trace trace) {
         long n = z.getShape().get(0);
         int cvae = net.inChannels();
         boolean guided = cfg != 1.0;
+        int requests = perRequest.size();
         if (z.getShape().dimension() != 2 || z.getShape().get(1) != net.condDim()) {
             throw new IllegalArgumentException("diffusion condition must be [N, " + net.condDim() + "], got " + z.getShape());
         }
-        if (guided && n % 2 != 0) {
-            throw new IllegalArgumentException("guided diffusion needs an even number of rows, got " + n);
+        long groups = guided ? 2L * requests : requests;
+        if (requests == 0 || n % groups != 0) {
+            throw new IllegalArgumentException("diffusion condition has " + n + " rows, not a multiple of "
+                    + groups + (guided ? " (cond and uncond rows for each of " + requests + " requests)" : " requests"));
         }
+        long rows = n / groups;
         NDManager m = z.getManager();
         NDArray result;
         try (NDScope ignored = new NDScope()) {
             NDArray x;
             if (guided) {
-                NDArray e0 = random.randn(m, new Shape(n / 2, cvae));
+                NDArray e0 = drawRows(m, perRequest, rows, cvae, false);
                 x = e0.concat(e0, 0);
             } else {
-                x = random.randn(m, new Shape(n, cvae));
+                x = drawRows(m, perRequest, rows, cvae, false);
             }
             NDArray cond = net.condEmbed(z);
             int steps = schedule.steps();
@@ -92,10 +112,10 @@ public final class ResidualDiffusion implements AutoCloseable {
                         .add(frac.neg().add(1).mul(schedule.posteriorLogVarianceClippedF(k)));
                 NDArray x0 = x.mul(schedule.sqrtRecipF(k)).sub(eps.mul(schedule.sqrtRecipm1F(k))).clip(-1, 1);
                 NDArray mean = x0.mul(schedule.coef1F(k)).add(x.mul(schedule.coef2F(k)));
-                NDArray noise = random.randn(m, new Shape(n, cvae));
-                NDArray next = k != 0
-                        ? mean.add(logVar.mul(0.5f).exp().mul(noise).mul((float) temperature))
-                        : mean.add(logVar.mul(0.5f).exp().mul(0f).mul(noise).mul((float) temperature));
+                NDArray noise = drawRows(m, perRequest, rows, cvae, guided);
+                // the reference multiplies by a zero mask at the last step rather than skipping the noise
+                float mask = k != 0 ? 1f : 0f;
+                NDArray next = mean.add(logVar.mul(0.5f).exp().mul(mask).mul(noise).mul((float) temperature));
                 st.record("mean", mean);
                 st.record("log_variance", logVar);
                 st.record("pred_xstart", x0);
@@ -107,6 +127,32 @@ public final class ResidualDiffusion implements AutoCloseable {
         }
         trace.record("sample", result);
         return result;
+    }
+
+    /**
+     * One normal draw per request, assembled in batch row order: unguided (or the initial guided noise)
+     * request after request; a guided step draw takes each request's [2R] rows and puts its first R rows
+     * in the cond half and its last R rows in the uncond half.
+     */
+    private static NDArray drawRows(NDManager m, List<RandomSource> perRequest, long rows, int cvae, boolean bothHalves) {
+        if (perRequest.size() == 1) {
+            return perRequest.get(0).randn(m, new Shape(bothHalves ? 2 * rows : rows, cvae));
+        }
+        NDList draws = new NDList();
+        for (RandomSource r : perRequest) {
+            draws.add(r.randn(m, new Shape(bothHalves ? 2 * rows : rows, cvae)));
+        }
+        if (!bothHalves) {
+            return NDArrays.concat(draws, 0);
+        }
+        NDList ordered = new NDList();
+        for (NDArray d : draws) {
+            ordered.add(d.get("0:" + rows));
+        }
+        for (NDArray d : draws) {
+            ordered.add(d.get(rows + ":"));
+        }
+        return NDArrays.concat(ordered, 0);
     }
 
     @Override

@@ -148,6 +148,8 @@ public final class MultiScaleQuantizer implements AutoCloseable {
                     + " use addFinal for the last stage");
         }
         int last = patchNums[n - 1];
+        checkLatent("f_hat", fHat, last);
+        checkLatent("h_BChw", hBChw, patchNums[si]);
         NDArray h = ScopedOps.run(() -> phi(si, n, VaeOps.bicubic(hBChw, last, last)));
         fHat.addi(h);
         h.close();
@@ -157,7 +159,17 @@ public final class MultiScaleQuantizer implements AutoCloseable {
 
     /** The final (hybrid) stage: {@code f_hat += tokens} with no phi and no interpolation; returns f_hat. */
     public NDArray addFinal(NDArray fHat, NDArray tokensBChw) {
+        if (!fHat.getShape().equals(tokensBChw.getShape())) {
+            throw new IllegalArgumentException("final tokens " + tokensBChw.getShape() + " do not match f_hat " + fHat.getShape());
+        }
         return fHat.addi(tokensBChw);
+    }
+
+    private void checkLatent(String what, NDArray a, int side) {
+        Shape s = a.getShape();
+        if (s.dimension() != 4 || s.get(1) != codeDim() || s.get(2) != side || s.get(3) != side) {
+            throw new IllegalArgumentException(what + " must be [B, " + codeDim() + ", " + side + ", " + side + "], got " + s);
+        }
     }
 
     /** Nearest codes of rows {@code z} [M, Cvae] by L2 distance (first minimum) → [M] INT64. */

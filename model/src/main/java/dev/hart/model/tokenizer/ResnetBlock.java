@@ -29,10 +29,16 @@ final class ResnetBlock {
 
     NDArray forward(NDArray x) {
         return ScopedOps.run(() -> {
-            NDArray h = ScopedOps.run(() -> conv1.forward(VaeOps.silu(norm1.forward(x))));
-            NDArray h2 = ScopedOps.run(() -> conv2.forward(VaeOps.silu(norm2.forward(h))));
+            NDArray h = ScopedOps.run(() -> conv1.forward(VaeOps.siluConsuming(norm1.forward(x))));
+            NDArray h2 = ScopedOps.run(() -> conv2.forward(VaeOps.siluConsuming(norm2.forward(h))));
             h.close();
-            return (shortcut != null ? shortcut.forward(x) : x).add(h2);
+            if (shortcut == null) {
+                return h2.addi(x);
+            }
+            NDArray s = shortcut.forward(x);
+            h2.addi(s);
+            s.close();
+            return h2;
         });
     }
 }

@@ -3,6 +3,7 @@ package dev.hart.model.tokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import dev.hart.model.Trace;
 import dev.hart.model.checkpoint.ParamLoader;
 import dev.hart.model.config.TokenizerConfig;
@@ -90,6 +91,10 @@ public final class VaeDecoder implements AutoCloseable {
 
     /** {@code fhat_to_img}: [B, Cvae, P, P] latent → [B, 3, P·ds, P·ds] image in [−1, 1], in f_hat's manager. */
     public NDArray decode(NDArray fHat, Trace trace) {
+        Shape s = fHat.getShape();
+        if (s.dimension() != 4 || s.get(1) != config.zChannels()) {
+            throw new IllegalArgumentException("expected a latent [B, " + config.zChannels() + ", h, w], got " + s);
+        }
         NDArray out;
         try (NDScope ignored = new NDScope()) {
             NDArray h = postQuantConv.forward(fHat);
@@ -131,7 +136,7 @@ public final class VaeDecoder implements AutoCloseable {
             trace.record("dec.up" + l + ".out", h);
         }
         NDArray last = h;
-        return replace(h, ScopedOps.run(() -> convOut.forward(VaeOps.silu(normOut.forward(last)))));
+        return replace(h, ScopedOps.run(() -> convOut.forward(VaeOps.siluConsuming(normOut.forward(last)))));
     }
 
     /** Frees an activation as soon as the next one exists (keeps peak memory low at 1024 px). */

@@ -120,7 +120,7 @@ public final class VaeEncoder implements AutoCloseable {
         h = VaeDecoder.replace(h, midAttn.forward(h));
         h = VaeDecoder.replace(h, midBlock2.forward(h));
         NDArray last = h;
-        return VaeDecoder.replace(h, ScopedOps.run(() -> convOut.forward(VaeOps.silu(normOut.forward(last)))));
+        return VaeDecoder.replace(h, ScopedOps.run(() -> convOut.forward(VaeOps.siluConsuming(normOut.forward(last)))));
     }
 
     @Override

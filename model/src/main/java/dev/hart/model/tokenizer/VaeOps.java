@@ -40,7 +40,13 @@ final class VaeOps {
         NDArray view = x.reshape(1, ng, -1);
         NDArray normed = JniUtils.batchNorm((PtNDArray) view, (PtNDArray) runMean, (PtNDArray) runVar,
                 (PtNDArray) ones, (PtNDArray) zeros, true, 0.0, eps);
-        NDArray y = normed.reshape(s).mul(gamma.reshape(c, 1, 1)).add(beta.reshape(c, 1, 1));
+        // affine in place on the normalised copy: one full-size temporary instead of three
+        NDArray y = normed.reshape(s);
+        NDArray g = gamma.reshape(c, 1, 1);
+        NDArray b = beta.reshape(c, 1, 1);
+        y.muli(g).addi(b);
+        g.close();
+        b.close();
         normed.close();
         view.close();
         ones.close();
@@ -51,7 +57,14 @@ final class VaeOps {
     }
 
     static NDArray silu(NDArray x) {
-        return x.mul(x.getNDArrayInternal().sigmoid());
+        return x.getNDArrayInternal().sigmoid().muli(x);
+    }
+
+    /** SiLU of a temporary the caller no longer needs: frees it once the result exists. */
+    static NDArray siluConsuming(NDArray x) {
+        NDArray y = silu(x);
+        x.close();
+        return y;
     }
 
     /**

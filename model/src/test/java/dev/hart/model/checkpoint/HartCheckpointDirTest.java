@@ -76,4 +76,15 @@ class HartCheckpointDirTest {
             assertThat(dir.llmWeights().contains("half")).isFalse();
         }
     }
+
+    @Test
+    void modelSourceServesCheckpointsAndNamedRandomConfigsAlike() {
+        try (ModelSource real = ModelSource.checkpoint(TINY_A); ModelSource random = ModelSource.random("tiny-a", 5)) {
+            assertThat(random.llmConfig()).isEqualTo(real.llmConfig());
+            assertThat(random.tokenizerConfig()).isEqualTo(real.tokenizerConfig());
+            assertThat(random.llmWeights().names()).containsExactlyInAnyOrderElementsOf(real.llmWeights().names());
+            assertThat(random.vaeWeights().names()).containsExactlyInAnyOrderElementsOf(real.vaeWeights().names());
+            assertThat(random.description()).contains("tiny-a").contains("seed 5");
+        }
+    }
 }

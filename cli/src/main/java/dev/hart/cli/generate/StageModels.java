@@ -5,7 +5,7 @@ import dev.hart.stage.decoder.LatentDecoder;
 import dev.hart.stage.diffusion.ResidualModel;
 
 /** Where the stages get their weights from; each method loads only that stage's part. */
-public interface ModelSource {
+public interface StageModels {
 
     /** The checkpoint id every loaded part reports. */
     String checkpointId();

@@ -1,0 +1,75 @@
+package dev.hart.model.checkpoint;
+
+import dev.hart.model.config.HartConfig;
+import dev.hart.model.config.NamedConfigs;
+import dev.hart.model.config.TokenizerConfig;
+import dev.hart.model.io.WeightSource;
+
+import java.nio.file.Path;
+
+/**
+ * Where a pipeline stage gets its configs and weights: a checkpoint directory, or seeded random weights
+ * for a named config ({@code --random-weights}). Weights are opened lazily and only the tensors a stage
+ * loads are read or generated. {@link #vaeWeights()} has no {@code vae.} prefix.
+ */
+public final class ModelSource implements AutoCloseable {
+
+    private final String description;
+    private final HartConfig llmConfig;
+    private final TokenizerConfig tokenizerConfig;
+    private final HartCheckpointDir dir;
+    private final WeightSource randomLlm;
+    private final WeightSource randomVae;
+
+    private ModelSource(String description, HartConfig llmConfig, TokenizerConfig tokenizerConfig, HartCheckpointDir dir,
+                        WeightSource randomLlm, WeightSource randomVae) {
+        this.description = description;
+        this.llmConfig = llmConfig;
+        this.tokenizerConfig = tokenizerConfig;
+        this.dir = dir;
+        this.randomLlm = randomLlm;
+        this.randomVae = randomVae;
+    }
+
+    /** A checkpoint directory (root or its {@code llm/} folder); EMA weights as the reference scripts use them. */
+    public static ModelSource checkpoint(Path path) {
+        HartCheckpointDir d = HartCheckpointDir.open(path);
+        return new ModelSource("checkpoint " + d.llmDir().getParent(), d.llmConfig(), d.tokenizerConfig(), d, null, null);
+    }
+
+    /** Random weights for a config of {@link NamedConfigs}; the same seed gives the same weights everywhere. */
+    public static ModelSource random(String configName, long seed) {
+        NamedConfigs.NamedConfig c = NamedConfigs.get(configName);
+        return new ModelSource("random weights for " + configName + " (seed " + seed + ")", c.llm(), c.tokenizer(), null,
+                RandomWeights.llm(c.llm(), c.tokenizer(), seed), RandomWeights.vae(c.tokenizer(), seed));
+    }
+
+    public HartConfig llmConfig() {
+        return llmConfig;
+    }
+
+    public TokenizerConfig tokenizerConfig() {
+        return tokenizerConfig;
+    }
+
+    /** Transformer + residual diffusion weights ({@code diffloss.*}). */
+    public WeightSource llmWeights() {
+        return dir != null ? dir.llmWeights() : randomLlm;
+    }
+
+    /** VAE tokenizer weights without the {@code vae.} prefix. */
+    public WeightSource vaeWeights() {
+        return dir != null ? dir.tokenizerWeights() : randomVae;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (dir != null) {
+            dir.close();
+        }
+    }
+}
