@@ -13,6 +13,8 @@ import dev.hart.model.Trace;
 import dev.hart.model.checkpoint.ParamLoader;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.io.WeightSource;
+import dev.hart.model.nn.Activations;
+import dev.hart.model.nn.Linear;
 import dev.hart.model.nn.ScopedOps;
 
 import java.util.ArrayList;
@@ -28,20 +30,20 @@ public final class SimpleMlpAdaLn implements AutoCloseable {
     static final int FREQ_DIM = 256;
     private static final double LN_EPS = 1e-6;
 
-    private record ResBlock(NDArray lnWeight, NDArray lnBias, Dense fc1, Dense fc2, Dense ada) {
+    private record ResBlock(NDArray lnWeight, NDArray lnBias, Linear fc1, Linear fc2, Linear ada) {
     }
 
     private final NDManager weights;
     private final int inChannels;
     private final int width;
     private final int condDim;
-    private final Dense timeFc1;
-    private final Dense timeFc2;
-    private final Dense condEmbed;
-    private final Dense inputProj;
+    private final Linear timeFc1;
+    private final Linear timeFc2;
+    private final Linear condEmbed;
+    private final Linear inputProj;
     private final List<ResBlock> blocks;
-    private final Dense finalAda;
-    private final Dense finalLinear;
+    private final Linear finalAda;
+    private final Linear finalLinear;
     private final NDArray ones;
     private final NDArray zeros;
 
@@ -50,23 +52,30 @@ public final class SimpleMlpAdaLn implements AutoCloseable {
         this.inChannels = inChannels;
         this.width = width;
         this.condDim = condDim;
-        timeFc1 = Dense.load(p.child("time_embed.mlp.0"), FREQ_DIM, width);
-        timeFc2 = Dense.load(p.child("time_embed.mlp.2"), width, width);
-        condEmbed = Dense.load(p.child("cond_embed"), condDim, width);
-        inputProj = Dense.load(p.child("input_proj"), inChannels, width);
+        timeFc1 = linear(p.child("time_embed.mlp.0"), FREQ_DIM, width);
+        timeFc2 = linear(p.child("time_embed.mlp.2"), width, width);
+        condEmbed = linear(p.child("cond_embed"), condDim, width);
+        inputProj = linear(p.child("input_proj"), inChannels, width);
         List<ResBlock> list = new ArrayList<>();
         for (int j = 0; j < depth; j++) {
             ParamLoader b = p.child("res_blocks." + j);
             list.add(new ResBlock(b.get("in_ln.weight", width), b.get("in_ln.bias", width),
-                    Dense.load(b.child("mlp.0"), width, width), Dense.load(b.child("mlp.2"), width, width),
-                    Dense.load(b.child("adaLN_modulation.1"), width, 3 * width)));
+                    linear(b.child("mlp.0"), width, width), linear(b.child("mlp.2"), width, width),
+                    linear(b.child("adaLN_modulation.1"), width, 3 * width)));
         }
         blocks = List.copyOf(list);
-        finalAda = Dense.load(p.child("final_layer.adaLN_modulation.1"), width, 2 * width);
-        finalLinear = Dense.load(p.child("final_layer.linear"), width, 2 * inChannels);
+        finalAda = linear(p.child("final_layer.adaLN_modulation.1"), width, 2 * width);
+        finalLinear = linear(p.child("final_layer.linear"), width, 2 * inChannels);
         ones = weights.ones(new Shape(width));
         zeros = weights.zeros(new Shape(width));
         NDScope.unregister(ones, zeros);
+    }
+
+    /** A Linear from {@code <p>.weight} [out, in] and {@code <p>.bias} [out], transposed once for the forward matmul. */
+    private static Linear linear(ParamLoader p, int in, int out) {
+        NDArray wT = Linear.transposeContiguous(p.get("weight", out, in));
+        NDScope.unregister(wT);
+        return new Linear(wT, p.get("bias", out));
     }
 
     /**
@@ -158,7 +167,7 @@ public final class SimpleMlpAdaLn implements AutoCloseable {
         return ScopedOps.run(() -> {
             NDArray f = timestepFeatures(t);
             trace.record("t_freq", f);
-            NDArray e = timeFc2.forward(silu(timeFc1.forward(f)));
+            NDArray e = timeFc2.forward(Activations.silu(timeFc1.forward(f)));
             trace.record("t_emb", e);
             return e;
         });
@@ -184,7 +193,7 @@ public final class SimpleMlpAdaLn implements AutoCloseable {
      */
     NDArray forwardEmbedded(NDArray x, NDArray y) {
         return ScopedOps.run(() -> {
-            NDArray ys = silu(y);
+            NDArray ys = Activations.silu(y);
             NDArray h = inputProj.forward(x);
             for (ResBlock b : blocks) {
                 NDArray hIn = h;
@@ -192,7 +201,7 @@ public final class SimpleMlpAdaLn implements AutoCloseable {
                     NDList mod = b.ada().forward(ys).split(3, 1); // shift, scale, gate
                     NDArray n = layerNorm(hIn, b.lnWeight(), b.lnBias());
                     NDArray mlpIn = n.mul(mod.get(1).add(1)).add(mod.get(0));
-                    NDArray out = b.fc2().forward(silu(b.fc1().forward(mlpIn)));
+                    NDArray out = b.fc2().forward(Activations.silu(b.fc1().forward(mlpIn)));
                     return hIn.add(mod.get(2).mul(out));
                 });
             }
@@ -232,10 +241,6 @@ public final class SimpleMlpAdaLn implements AutoCloseable {
 
     private NDArray layerNorm(NDArray x, NDArray w, NDArray b) {
         return JniUtils.layerNorm((PtNDArray) x, new Shape(width), (PtNDArray) w, (PtNDArray) b, LN_EPS);
-    }
-
-    static NDArray silu(NDArray x) {
-        return x.mul(x.getNDArrayInternal().sigmoid());
     }
 
     @Override
