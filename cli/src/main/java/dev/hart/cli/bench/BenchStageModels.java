@@ -1,7 +1,7 @@
 package dev.hart.cli.bench;
 
 import ai.djl.ndarray.NDManager;
-import dev.hart.cli.generate.ModelSource;
+import dev.hart.cli.generate.StageModels;
 import dev.hart.model.pipeline.ArGenerator;
 import dev.hart.model.pipeline.ArResult;
 import dev.hart.model.pipeline.ImageDecoder;
@@ -26,7 +26,7 @@ import java.util.List;
  * stages use until the Qwen2 encoder is wired; the text encoder is timed separately), the real residual sampler,
  * the VAE decoder.
  */
-final class BenchStageModels implements ModelSource {
+final class BenchStageModels implements StageModels {
     private final BenchModel model;
     private final String checkpointId;
 
