@@ -1,6 +1,6 @@
 package dev.hart.runtime.pipeline;
 
-import dev.hart.runtime.stage.DeadLetter;
+import dev.hart.runtime.stage.DeadLetterInfo;
 import dev.hart.runtime.stage.DeadLetterWriter;
 import dev.hart.schemas.avro.RequestInfo;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,7 +28,7 @@ public final class AvroDeadLetterWriter implements DeadLetterWriter {
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> toRecord(String dlqTopic, DeadLetter d) {
+    public ProducerRecord<byte[], byte[]> toRecord(String dlqTopic, DeadLetterInfo d) {
         RequestInfo info = null;
         if (d.value() != null && requestReader != null) {
             try {
