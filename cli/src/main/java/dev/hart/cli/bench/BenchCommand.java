@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> configs;
 
     @Option(names = "--demo-checkpoint", description = "The demo checkpoint directory (official layout). Default: "
-            + "<hart.home>/demo/checkpoint when it exists.")
+            + "demo/checkpoint, checkpoints/demo or demo in the project, whichever holds llm/ and tokenizer/.")
     Path demoCheckpoint;
 
     @Option(names = "--batch-sizes", split = ",", description = "Batch sweep for small models. Default: 1,4 (quick) or 1,2,4,8,16.")
@@ -150,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
     private List<String> resolveConfigs(BenchResults results) {
         if (configs != null && !configs.isEmpty()) {
             for (String c : configs) {
-                if (c.equals("demo") && !Files.isDirectory(demoDir())) {
+                if (c.equals("demo") && !Files.isDirectory(demoDir().resolve("llm"))) {
                     throw new ParameterException(spec.commandLine(), "--configs demo: no demo checkpoint at " + demoDir()
                             + " (pass --demo-checkpoint DIR)");
                 }
@@ -158,7 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
             return configs;
         }
         List<String> list = new ArrayList<>();
-        if (Files.isDirectory(demoDir())) {
+        if (Files.isDirectory(demoDir().resolve("llm"))) {
             list.add("demo");
         } else {
             results.skipped.add("demo: no checkpoint at " + demoDir());
@@ -167,11 +167,19 @@ public final class BenchCommand implements Callable<Integer> {
         return list;
     }
 
+    /** --demo-checkpoint, else the first of demo/checkpoint, checkpoints/demo, demo under hart.home holding llm/ and tokenizer/. */
     private Path demoDir() {
         if (demoCheckpoint != null) {
             return demoCheckpoint;
         }
-        return Path.of(System.getProperty("hart.home", ".")).resolve("demo").resolve("checkpoint");
+        Path home = Path.of(System.getProperty("hart.home", "."));
+        for (Path p : List.of(home.resolve("demo").resolve("checkpoint"), home.resolve("checkpoints").resolve("demo"),
+                home.resolve("demo"))) {
+            if (Files.isDirectory(p.resolve("llm")) && Files.isDirectory(p.resolve("tokenizer"))) {
+                return p;
+            }
+        }
+        return home.resolve("demo").resolve("checkpoint");
     }
 
     private List<Integer> orDefault(List<Integer> given, List<Integer> fallback) {
