@@ -22,8 +22,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure per-stage throughput and latency, the pipeline's overhead and peak memory.",
-                "Prints tables and writes a JSON file. On a shared or loaded machine the numbers are noisy: compare",
-                "runs taken under the same conditions."})
+                "Prints tables and writes a JSON file.",
+                "On a shared or loaded machine the numbers are noisy: compare runs taken under the same conditions."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** Named configs with seeded random weights that are benchmarked at reduced batch sizes (they are large). */
@@ -85,6 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         BenchResults results = new BenchResults();
         results.machine = machine();
+        List<String> models = resolveConfigs(results);   // bad names fail before anything is measured
         out.printf(Locale.ROOT, "hart bench%s: %d cpus, load average %.1f%n", quick ? " --quick" : "", results.machine.cpus(),
                 results.machine.loadAverage());
 
@@ -99,7 +100,6 @@ public final class BenchCommand implements Callable<Integer> {
 
         TimingLoop loop = new TimingLoop(warmup, samples != null ? samples : quick ? 3 : 10,
                 budgetSeconds != null ? budgetSeconds : quick ? 5 : 30);
-        List<String> models = resolveConfigs(results);
         if (!mode.equals("pipeline")) {
             for (String name : models) {
                 boolean big = name.startsWith(BIG_PREFIX);
@@ -150,6 +150,10 @@ public final class BenchCommand implements Callable<Integer> {
     private List<String> resolveConfigs(BenchResults results) {
         if (configs != null && !configs.isEmpty()) {
             for (String c : configs) {
+                if (!c.equals("demo") && !dev.hart.model.config.NamedConfigs.names().contains(c)) {
+                    throw new ParameterException(spec.commandLine(), "--configs: unknown model '" + c + "'; known: demo, "
+                            + String.join(", ", dev.hart.model.config.NamedConfigs.names()));
+                }
                 if (c.equals("demo") && !Files.isDirectory(demoDir().resolve("llm"))) {
                     throw new ParameterException(spec.commandLine(), "--configs demo: no demo checkpoint at " + demoDir()
                             + " (pass --demo-checkpoint DIR)");

@@ -66,4 +66,14 @@ class BenchCommandTest {
         assertThat(code).isNotZero();
         assertThat(err.toString()).contains("--mode must be all, model or pipeline").doesNotContain("Exception");
     }
+
+    @Test
+    void unknownModelIsAClearError() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new HartCli());
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int code = cl.execute("bench", "--configs", "tiny-z");
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("unknown model 'tiny-z'", "tiny-a").doesNotContain("Exception");
+    }
 }
