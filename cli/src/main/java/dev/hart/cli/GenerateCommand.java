@@ -3,13 +3,16 @@ package dev.hart.cli;
 import dev.hart.cli.generate.ImageCollector;
 import dev.hart.cli.generate.StageModels;
 import dev.hart.cli.generate.PipelineStages;
-import dev.hart.cli.generate.RequestPublisher;
+import dev.hart.ingest.IngestConfig;
+import dev.hart.ingest.PromptIngestApp;
+import dev.hart.ingest.PromptPublisher;
+import dev.hart.ingest.PromptRules;
+import dev.hart.ingest.TopicDefinitions;
 import dev.hart.runtime.broker.EmbeddedKafkaProcess;
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.pipeline.PipelineTopics;
 import dev.hart.runtime.registry.EmbeddedSchemaRegistry;
 import dev.hart.schemas.avro.GeneratedImage;
-import dev.hart.schemas.avro.RequestInfo;
+import dev.hart.schemas.avro.PromptEvent;
 import dev.hart.schemas.avro.TensorDType;
 import dev.hart.stage.ar.Topology;
 import dev.hart.stage.decoder.DirectorySink;
@@ -34,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -42,7 +46,7 @@ import java.util.stream.Collectors;
 
 /**
  * {@code hart generate}: the whole pipeline embedded in one command. A single-node Kafka broker in a child JVM, the
- * embedded schema registry, all model stages in this JVM; publishes the prompts, shows progress, writes the images
+ * embedded schema registry, the prompt-ingest Streams app and all model stages in this JVM; publishes the prompts, shows progress, writes the images
  * and a {@code manifest.jsonl}, prints a timing summary and shuts everything down.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -124,21 +128,30 @@ public final class GenerateCommand implements Callable<Integer> {
                 List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + level)).start(120, TimeUnit.SECONDS)) {
             String bootstrap = kafka.bootstrapServers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                PipelineTopics.createIfMissing(admin, 2, (short) 1);
+                TopicDefinitions.createAll(admin, 2, Optional.of((short) 1));
             }
+            Path state = Files.createTempDirectory("hart-ingest-state");
             try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrap).start();
                  ImageSink imageSink = sink(jobDir)) {
                 PipelineSerdes serdes = PipelineSerdes.forRegistry(registry.url());
                 o.printf("Embedded Kafka (child JVM pid %d) at %s, schema registry at %s%n", kafka.pid(), bootstrap, registry.url());
                 ImageCollector.Result result;
-                try (PipelineStages stages = PipelineStages.start(bootstrap, serdes, models, topo, wire, batchSize, imageSink)) {
-                    List<RequestInfo> requests = RequestPublisher.requests(jobId, prompts, seed, models.checkpointId());
-                    // the prompt-ingest Streams app is not wired into this command yet: requests go straight to hart.requests
-                    RequestPublisher.publish(bootstrap, Map.of(), serdes, requests);
-                    o.println("Published " + requests.size() + " request(s) directly to " + PipelineTopics.REQUESTS
-                            + " (prompt-ingest is not part of the embedded run yet)");
-                    Set<String> ids = requests.stream().map(RequestInfo::getRequestId).collect(Collectors.toSet());
-                    ProgressBar bar = new ProgressBar(System.err, requests.size());
+                try (PromptIngestApp ingest = new PromptIngestApp(IngestConfig.builder(bootstrap, registry.url())
+                        .rules(PromptRules.defaults(models.checkpointId())).httpPort(-1).stateDir(state)
+                        .createTopics(false).build()).start();
+                     PipelineStages stages = PipelineStages.start(bootstrap, serdes, models, topo, wire, batchSize, imageSink)) {
+                    List<PromptEvent> events = events(jobId, prompts, models.checkpointId());
+                    try (PromptPublisher publisher = new PromptPublisher(Map.of("bootstrap.servers", bootstrap,
+                            "schema.registry.url", registry.url()))) {
+                        var report = publisher.publish(events);
+                        if (!report.ok()) {
+                            throw new IllegalStateException("Publishing the prompts failed: " + report.firstSendError());
+                        }
+                    }
+                    o.println("Published " + events.size() + " prompt event(s) to " + TopicDefinitions.PROMPT_EVENTS
+                            + "; prompt-ingest validates them into " + TopicDefinitions.REQUESTS);
+                    Set<String> ids = events.stream().map(e -> e.getRequestId().toString()).collect(Collectors.toSet());
+                    ProgressBar bar = new ProgressBar(System.err, events.size());
                     result = ImageCollector.collect(bootstrap, Map.of(), serdes, ids, Duration.ofSeconds(timeoutSeconds),
                             Duration.ZERO, bar::update);
                     bar.done();
@@ -149,6 +162,17 @@ public final class GenerateCommand implements Callable<Integer> {
                 return result.images().size() == prompts.size() ? 0 : 1;
             }
         }
+    }
+
+    /** One event per prompt: request id {@code <job>-<index>}, seed {@code --seed + index}, reference defaults. */
+    private List<PromptEvent> events(String jobId, List<String> prompts, String checkpointId) {
+        List<PromptEvent> out = new ArrayList<>(prompts.size());
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < prompts.size(); i++) {
+            out.add(PromptEvent.newBuilder().setPrompt(prompts.get(i)).setRequestId(String.format("%s-%05d", jobId, i))
+                    .setJobId(jobId).setSeed(seed + i).setCheckpointId(checkpointId).setCreatedAtMs(now).build());
+        }
+        return out;
     }
 
     private List<String> readPrompts() throws IOException {

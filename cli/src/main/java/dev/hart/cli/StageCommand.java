@@ -3,7 +3,7 @@ package dev.hart.cli;
 import dev.hart.cli.generate.StageModels;
 import dev.hart.runtime.kafka.KafkaClientProps;
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.ingest.TopicDefinitions;
 import dev.hart.runtime.stage.StageConfig;
 import dev.hart.runtime.stage.StageRunner;
 import dev.hart.stage.ar.ArModel;
@@ -103,7 +103,7 @@ public final class StageCommand implements Callable<Integer> {
             Map<String, Object> admin = new HashMap<>(kafkaOnly(client));
             admin.put("bootstrap.servers", bootstrap);
             try (Admin a = Admin.create(admin)) {
-                PipelineTopics.createIfMissing(a, partitions, (short) 1);
+                TopicDefinitions.createAll(a, partitions, java.util.Optional.empty());
             }
         }
         PipelineSerdes serdes = new PipelineSerdes(client);

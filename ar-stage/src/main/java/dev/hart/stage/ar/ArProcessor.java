@@ -3,7 +3,7 @@ package dev.hart.stage.ar;
 import dev.hart.model.pipeline.ArResult;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.schemas.Topics;
 import dev.hart.runtime.stage.BatchProcessor;
 import dev.hart.runtime.stage.OutputRecord;
 import dev.hart.runtime.stage.ProcessResult;
@@ -101,11 +101,11 @@ public final class ArProcessor implements BatchProcessor<GenerationRequest, Spec
         int steps = asked == null ? model.defaultDiffusionSteps() : asked;
         String key = request.getRequestId();
         if (residual == null) {
-            return new OutputRecord<>(PipelineTopics.AR_OUTPUT, key, codec.encode(request, model.checkpointId(), ar, steps));
+            return new OutputRecord<>(Topics.AR_OUTPUT, key, codec.encode(request, model.checkpointId(), ar, steps));
         }
         long t0 = System.nanoTime();
         TensorData fHat = residual.finalLatent(ar, steps);
         request = StageTimings.with(request, DiffusionProcessor.STAGE, (System.nanoTime() - t0) / 1_000_000);
-        return new OutputRecord<>(PipelineTopics.LATENTS, key, DiffusionProcessor.latent(request, model.checkpointId(), fHat));
+        return new OutputRecord<>(Topics.LATENTS, key, DiffusionProcessor.latent(request, model.checkpointId(), fHat));
     }
 }

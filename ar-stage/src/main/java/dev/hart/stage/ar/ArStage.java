@@ -1,7 +1,7 @@
 package dev.hart.stage.ar;
 
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.schemas.Topics;
 import dev.hart.runtime.stage.StageConfig;
 import dev.hart.runtime.stage.StageRunner;
 import dev.hart.schemas.avro.GenerationRequest;
@@ -16,15 +16,15 @@ public final class ArStage {
 
     /** Stage settings with this stage's name and input topic; the caller adds bootstrap, batch size etc. */
     public static StageConfig.Builder config() {
-        return StageConfig.builder().stageName(ArProcessor.STAGE).inputTopic(PipelineTopics.REQUESTS)
-                .dlqTopic(PipelineTopics.DLQ);
+        return StageConfig.builder().stageName(ArProcessor.STAGE).inputTopic(Topics.REQUESTS)
+                .dlqTopic(Topics.DLQ);
     }
 
     /** A runner (not started); the caller closes the runner, then the models. */
     public static StageRunner<GenerationRequest, SpecificRecord> runner(StageConfig config, PipelineSerdes serdes,
                                                                        ArProcessor processor) {
         return new StageRunner<>(config, processor, serdes.deserializer(GenerationRequest.class), serdes.serializer(),
-                serdes.deadLetterWriter(GenerationRequest.class, GenerationRequest::getRequest),
+                serdes.deadLetterWriter(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 }

@@ -1,7 +1,7 @@
 package dev.hart.cli.generate;
 
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.schemas.Topics;
 import dev.hart.schemas.avro.DeadLetter;
 import dev.hart.schemas.avro.GeneratedImage;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -63,7 +63,7 @@ public final class ImageCollector {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : List.of(PipelineTopics.IMAGES, PipelineTopics.DLQ)) {
+            for (String topic : List.of(Topics.IMAGES, Topics.DLQ)) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(30))
                         .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
             }
@@ -74,7 +74,7 @@ public final class ImageCollector {
             while (System.nanoTime() < Math.min(deadline, settleEnd)) {
                 boolean changed = false;
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.topic().equals(PipelineTopics.IMAGES)) {
+                    if (r.topic().equals(Topics.IMAGES)) {
                         GeneratedImage img = images.deserialize(r.topic(), r.value());
                         String id = img.getRequest().getRequestId();
                         if (requestIds.contains(id)) {

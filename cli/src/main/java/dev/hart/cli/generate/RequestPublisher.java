@@ -1,7 +1,7 @@
 package dev.hart.cli.generate;
 
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.schemas.Topics;
 import dev.hart.schemas.avro.GenerationRequest;
 import dev.hart.schemas.avro.RequestInfo;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,7 +56,7 @@ public final class RequestPublisher {
             long now = System.currentTimeMillis();
             for (RequestInfo r : requests) {
                 GenerationRequest g = GenerationRequest.newBuilder().setRequest(r).setAcceptedAtMs(now).build();
-                sent.add(producer.send(new ProducerRecord<>(PipelineTopics.REQUESTS, r.getRequestId(), g)));
+                sent.add(producer.send(new ProducerRecord<>(Topics.REQUESTS, r.getRequestId(), g)));
             }
             producer.flush();
             for (var f : sent) {

@@ -2,7 +2,7 @@ package dev.hart.cli.generate;
 
 import dev.hart.runtime.broker.EmbeddedKafka;
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.schemas.Topics;
 import dev.hart.runtime.registry.EmbeddedSchemaRegistry;
 
 import javax.imageio.ImageIO;
@@ -24,7 +24,7 @@ final class PipelineHarness implements AutoCloseable {
         kafka = new EmbeddedKafka().start();
         try {
             try (var admin = kafka.admin()) {
-                PipelineTopics.createIfMissing(admin, partitions, (short) 1);
+                dev.hart.ingest.TopicDefinitions.createAll(admin, partitions, java.util.Optional.of((short) 1));
             }
             registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers()).start();
             serdes = PipelineSerdes.forRegistry(registry.url());
@@ -68,7 +68,7 @@ final class PipelineHarness implements AutoCloseable {
                 "max.partition.fetch.bytes", 64 * 1024 * 1024),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            var parts = c.partitionsFor(PipelineTopics.AR_OUTPUT).stream()
+            var parts = c.partitionsFor(Topics.AR_OUTPUT).stream()
                     .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);

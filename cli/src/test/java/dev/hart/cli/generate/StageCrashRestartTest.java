@@ -7,7 +7,7 @@ import dev.hart.stage.decoder.LatentDecoder;
 import dev.hart.stage.decoder.DecoderProcessor;
 import dev.hart.stage.decoder.DecoderStage;
 import dev.hart.runtime.stage.StageRunner;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.schemas.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +69,7 @@ class StageCrashRestartTest {
                         Duration.ofSeconds(150), Duration.ofSeconds(3), null);
                 assertThat(after.failed()).isEmpty();
                 assertThat(after.images().keySet()).containsExactlyInAnyOrderElementsOf(ids);
-                assertThat(after.duplicates()).as("duplicate images on " + PipelineTopics.IMAGES).isZero();
+                assertThat(after.duplicates()).as("duplicate images on " + Topics.IMAGES).isZero();
                 try (var files = Files.list(out.resolve("crash"))) {
                     List<String> names = files.map(p -> p.getFileName().toString()).toList();
                     assertThat(names.stream().filter(n -> n.endsWith(".png"))).hasSize(N);

@@ -3,7 +3,7 @@ package dev.hart.stage.decoder;
 import dev.hart.model.pipeline.ImageDecoder;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.schemas.Topics;
 import dev.hart.runtime.stage.BatchProcessor;
 import dev.hart.runtime.stage.OutputRecord;
 import dev.hart.runtime.stage.ProcessResult;
@@ -46,7 +46,7 @@ public final class DecoderProcessor implements BatchProcessor<Latent, GeneratedI
         for (StageInput<Latent> input : batch) {
             try {
                 GeneratedImage image = apply(input.value());
-                results.add(ProcessResult.success(new OutputRecord<>(PipelineTopics.IMAGES, input.key(), image)));
+                results.add(ProcessResult.success(new OutputRecord<>(Topics.IMAGES, input.key(), image)));
             } catch (RuntimeException e) {
                 results.add(ProcessResult.failure(e));
             } catch (IOException e) {

@@ -3,7 +3,7 @@ package dev.hart.stage.diffusion;
 import dev.hart.model.pipeline.ArResult;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.schemas.Topics;
 import dev.hart.runtime.stage.BatchProcessor;
 import dev.hart.runtime.stage.OutputRecord;
 import dev.hart.runtime.stage.ProcessResult;
@@ -27,7 +27,7 @@ public final class DiffusionProcessor implements BatchProcessor<ArOutput, Latent
     private final String outputTopic;
 
     public DiffusionProcessor(ResidualModel model) {
-        this(model, PipelineTopics.LATENTS);
+        this(model, Topics.LATENTS);
     }
 
     public DiffusionProcessor(ResidualModel model, String outputTopic) {

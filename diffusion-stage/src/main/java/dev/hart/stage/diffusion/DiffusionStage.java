@@ -1,7 +1,7 @@
 package dev.hart.stage.diffusion;
 
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.schemas.Topics;
 import dev.hart.runtime.stage.StageConfig;
 import dev.hart.runtime.stage.StageRunner;
 import dev.hart.schemas.avro.ArOutput;
@@ -16,14 +16,14 @@ public final class DiffusionStage {
 
     /** Stage settings with this stage's name and input topic; the caller adds bootstrap, batch size etc. */
     public static StageConfig.Builder config() {
-        return StageConfig.builder().stageName(DiffusionProcessor.STAGE).inputTopic(PipelineTopics.AR_OUTPUT)
-                .dlqTopic(PipelineTopics.DLQ);
+        return StageConfig.builder().stageName(DiffusionProcessor.STAGE).inputTopic(Topics.AR_OUTPUT)
+                .dlqTopic(Topics.DLQ);
     }
 
     /** A runner (not started) over {@code model}; the caller closes the runner, then the model. */
     public static StageRunner<ArOutput, Latent> runner(StageConfig config, PipelineSerdes serdes, ResidualModel model) {
         return new StageRunner<>(config, new DiffusionProcessor(model), serdes.deserializer(ArOutput.class),
-                serdes.serializer(), serdes.deadLetterWriter(ArOutput.class, ArOutput::getRequest),
+                serdes.serializer(), serdes.deadLetterWriter(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 }

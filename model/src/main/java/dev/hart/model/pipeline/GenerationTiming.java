@@ -5,6 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.hart.model.checkpoint.RandomWeights;
 import dev.hart.model.config.NamedConfigs;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,6 +23,14 @@ import java.util.Random;
 public final class GenerationTiming {
 
     private GenerationTiming() {
+    }
+
+    /** CPU time of the whole process (all threads incl. native ones): less sensitive to a busy machine than wall time. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
     }
 
     public static void main(String[] args) {
@@ -53,6 +62,7 @@ public final class GenerationTiming {
             double decS = 0;
             int timed = 0;
             List<Double> perImage = new ArrayList<>();
+            double cpuS = 0;
             for (int run = 0; run < runs; run++) {
                 Random rnd = new Random(run);
                 float[] ctx = new float[batch * t * dim];
@@ -73,6 +83,7 @@ public final class GenerationTiming {
                 for (int b = 0; b < batch; b++) {
                     params.set(b, SamplingParams.defaults().withSeed(run * 1000L + b));
                 }
+                long cpu0 = processCpuNanos();
                 long a = System.nanoTime();
                 List<ArResult> out = ar.generate(new TensorData(new long[] {batch, t, dim}, ctx), mask, pos, params);
                 long r = System.nanoTime();
@@ -80,23 +91,26 @@ public final class GenerationTiming {
                 long d = System.nanoTime();
                 dec.decodePixelsBatch(latents);
                 long e = System.nanoTime();
+                long cpu1 = processCpuNanos();
                 boolean measured = run >= warmup;
-                System.out.printf(Locale.ROOT, "%s batch %d: ar %.3f s, diffusion %.3f s, decode %.3f s%s%n", measured ? "run" : "warmup",
-                        batch, (r - a) / 1e9, (d - r) / 1e9, (e - d) / 1e9, measured ? "" : " (not counted)");
+                System.out.printf(Locale.ROOT, "%s batch %d: ar %.3f s, diffusion %.3f s, decode %.3f s, process cpu %.3f s%s%n",
+                        measured ? "run" : "warmup", batch, (r - a) / 1e9, (d - r) / 1e9, (e - d) / 1e9, (cpu1 - cpu0) / 1e9,
+                        measured ? "" : " (not counted)");
                 if (measured) {
                     arS += (r - a) / 1e9;
                     resS += (d - r) / 1e9;
                     decS += (e - d) / 1e9;
                     timed += batch;
                     perImage.add((e - a) / 1e9 / batch);
+                    cpuS += (cpu1 - cpu0) / 1e9;
                 }
             }
             int side = cfg.llm().lastPatch() * cfg.tokenizer().downsample();
             System.out.printf(Locale.ROOT, "%s (%d px, batch %d): per image %.3f s = ar %.3f + diffusion %.3f + decode %.3f (%d images)%n",
                     name, side, batch, (arS + resS + decS) / timed, arS / timed, resS / timed, decS / timed, timed);
             Collections.sort(perImage);
-            System.out.printf(Locale.ROOT, "%s: median per image %.3f s over %d timed runs%n", name, perImage.get(perImage.size() / 2),
-                    perImage.size());
+            System.out.printf(Locale.ROOT, "%s: median per image %.3f s over %d timed runs; process cpu per image %.3f s%n", name,
+                    perImage.get(perImage.size() / 2), perImage.size(), cpuS / timed);
             dec.close();
             res.close();
             ar.close();

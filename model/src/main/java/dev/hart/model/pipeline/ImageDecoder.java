@@ -62,7 +62,7 @@ public final class ImageDecoder implements AutoCloseable {
         JniUtils.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager()) {
             int b = fHats.size();
-            float[] all = new float[Math.toIntExact(b * fHats.get(0).data().length)];
+            float[] all = new float[Math.toIntExact((long) b * fHats.get(0).data().length)];
             for (int i = 0; i < b; i++) {
                 float[] d = fHats.get(i).data();
                 System.arraycopy(d, 0, all, i * d.length, d.length);

@@ -1,6 +1,6 @@
 package dev.hart.runtime.pipeline;
 
-import dev.hart.schemas.avro.RequestInfo;
+import dev.hart.runtime.stage.AvroDeadLetterWriter;
 import dev.hart.schemas.serde.AvroSerdeConfig;
 import dev.hart.schemas.serde.SpecificAvroDeserializer;
 import dev.hart.schemas.serde.SpecificAvroSerializer;
@@ -10,7 +10,6 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Avro value serdes of the pipeline, all configured from one set of serde properties
@@ -46,13 +45,9 @@ public final class PipelineSerdes {
         return d;
     }
 
-    /** A dead-letter writer that pulls request/job ids out of values of {@code type} with {@code request}. */
-    public <T extends SpecificRecord> AvroDeadLetterWriter deadLetterWriter(Class<T> type, Function<T, RequestInfo> request) {
-        Deserializer<T> d = deserializer(type);
-        return new AvroDeadLetterWriter(serializer(), bytes -> {
-            T value = d.deserialize(PipelineTopics.DLQ, bytes);
-            return value == null ? null : request.apply(value);
-        });
+    /** Avro {@code DeadLetter} records (runtime's {@link AvroDeadLetterWriter}) through this registry. */
+    public AvroDeadLetterWriter deadLetterWriter() {
+        return new AvroDeadLetterWriter(serializer());
     }
 
 }

@@ -1,0 +1,59 @@
+package dev.hart.stage.diffusion;
+
+import dev.hart.model.pipeline.ArResult;
+import dev.hart.model.pipeline.TensorData;
+import dev.hart.runtime.pipeline.CheckpointMismatchException;
+import dev.hart.runtime.stage.ProcessResult;
+import dev.hart.runtime.stage.StageInput;
+import dev.hart.schemas.avro.ArOutput;
+import dev.hart.schemas.avro.Latent;
+import dev.hart.schemas.avro.TensorDType;
+import dev.hart.schemas.tensor.Tensors;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DiffusionProcessorTest {
+
+    /** Adds the final tokens with a zero residual; records what it was asked. */
+    static final class ZeroResidual implements ResidualModel {
+        @Override
+        public String checkpointId() {
+            return "c";
+        }
+
+        @Override
+        public int defaultSteps() {
+            return 8;
+        }
+
+        @Override
+        public TensorData finalLatent(ArResult ar, int steps) {
+            return ar.fHat();
+        }
+    }
+
+    static StageInput<ArOutput> input(ArOutput v) {
+        return new StageInput<>("hart.ar-output", 0, 0, 0, "r".getBytes(), v, new RecordHeaders());
+    }
+
+    @Test
+    void emitsLatentWithTimingAndRefusesOtherCheckpoints() {
+        ArOutputCodec codec = new ArOutputCodec(TensorDType.F32);
+        ArOutput ok = codec.encode(ArOutputCodecTest.request(), "c", ArOutputCodecTest.result(), 8);
+        ArOutput other = codec.encode(ArOutputCodecTest.request(), "not-c", ArOutputCodecTest.result(), 8);
+        List<ProcessResult<Latent>> results = new DiffusionProcessor(new ZeroResidual()).process(List.of(input(ok), input(other)));
+        assertThat(results.get(0).isSuccess()).isTrue();
+        Latent latent = results.get(0).outputs().get(0).value();
+        assertThat(results.get(0).outputs().get(0).topic()).isEqualTo("hart.latents");
+        assertThat(latent.getCheckpointId()).isEqualTo("c");
+        assertThat(Tensors.toFloats(latent.getFHat())).containsExactly(ArOutputCodecTest.result().fHat().data());
+        assertThat(latent.getRequest().getStageTimingsMs()).containsKey("diffusion");
+        assertThat(results.get(1).isSuccess()).isFalse();
+        assertThat(results.get(1).failure()).isInstanceOf(CheckpointMismatchException.class)
+                .hasMessageContaining("'not-c'").hasMessageContaining("'c'");
+    }
+}
