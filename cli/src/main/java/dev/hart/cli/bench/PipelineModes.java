@@ -9,7 +9,7 @@ import dev.hart.model.pipeline.SamplingParams;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.broker.EmbeddedKafka;
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.pipeline.PipelineTopics;
+import dev.hart.ingest.TopicDefinitions;
 import dev.hart.runtime.registry.EmbeddedSchemaRegistry;
 import dev.hart.schemas.avro.GeneratedImage;
 import dev.hart.schemas.avro.RequestInfo;
@@ -66,7 +66,7 @@ final class PipelineModes {
             long t0 = System.nanoTime();
             try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
                 try (var admin = kafka.admin()) {
-                    PipelineTopics.createIfMissing(admin, PARTITIONS, (short) 1);
+                    TopicDefinitions.createAll(admin, PARTITIONS, java.util.Optional.of((short) 1));
                 }
                 try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers()).start()) {
                     out.printf(Locale.ROOT, "  embedded broker + registry up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
