@@ -1,5 +1,6 @@
 package dev.hart.cli;
 
+import dev.hart.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hart", mixinStandardHelpOptions = true, version = "hart 0.1.0",
         description = "HART text-to-image generation as a Kafka streaming pipeline.",
         subcommands = {CommandLine.HelpCommand.class, ParityCommand.class, IngestCommand.class, StatusCommand.class,
-                TopicsCommand.class, GenerateCommand.class, StageCommand.class})
+                TopicsCommand.class, GenerateCommand.class, StageCommand.class, BenchCommand.class})
 public final class HartCli implements Runnable {
 
     public static void main(String[] args) {
