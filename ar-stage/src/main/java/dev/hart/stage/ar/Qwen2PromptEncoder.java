@@ -26,7 +26,7 @@ public final class Qwen2PromptEncoder implements PromptEncoder {
 
     /**
      * @param systemPromptAllowed false for checkpoints trained without HART's system prompt (their llm/config.json
-     *                            says {@code "use_system_prompt": false}); requests then encode without it
+     *                            says {@code "use_llm_system_prompt": false}); requests then encode without it
      */
     public Qwen2PromptEncoder(Path textModelDir, HartConfig config, boolean systemPromptAllowed) {
         this.dir = textModelDir;
@@ -52,9 +52,9 @@ public final class Qwen2PromptEncoder implements PromptEncoder {
         return Files.isRegularFile(candidate.resolve("config.json")) ? Optional.of(candidate) : Optional.empty();
     }
 
-    /** Whether the checkpoint was trained with HART's system prompt ({@code use_system_prompt}, default true). */
+    /** Whether the checkpoint was trained with HART's system prompt ({@code use_llm_system_prompt}, default true). */
     public static boolean systemPromptAllowed(Path checkpointDir) {
-        return llmConfigJson(checkpointDir).path("use_system_prompt").asBoolean(true);
+        return llmConfigJson(checkpointDir).path("use_llm_system_prompt").asBoolean(true);
     }
 
     private static JsonNode llmConfigJson(Path checkpointDir) {
