@@ -117,8 +117,12 @@ public final class GenerateCommand implements Callable<Integer> {
         StageModels models = model.resolve();
         o.println("Model: " + models.describe());
         if (model.isDefault()) {
-            o.println("No --checkpoint given: using --random-weights " + ModelOptions.DEFAULT_RANDOM
-                    + " (seeded random weights; images are noise-like patterns, not pictures of the prompt).");
+            o.println(ModelOptions.demoCheckpoint()
+                    .map(d -> "No --checkpoint given: using the demo checkpoint at " + d
+                            + " (a tiny HART trained by 'hart train-demo' on captioned coloured shapes, 32x32 px).")
+                    .orElse("No --checkpoint given and no checkpoints/demo folder: using --random-weights "
+                            + ModelOptions.DEFAULT_RANDOM
+                            + " (seeded random weights; images are noise-like patterns, not pictures of the prompt)."));
         }
         Path jobDir = out.toAbsolutePath().normalize().resolve(dev.hart.stage.decoder.SafeNames.of(jobId));
         o.printf("Job %s: %d prompt(s), %s topology, images to %s%n", jobId, prompts.size(), topo.name().toLowerCase(), jobDir);

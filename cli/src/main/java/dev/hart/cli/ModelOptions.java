@@ -6,9 +6,17 @@ import dev.hart.model.config.NamedConfigs;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
-/** Which weights the stages load: a checkpoint directory, or a named random-weights config (default tiny-a). */
+/**
+ * Which weights the stages load: a checkpoint directory, or a named random-weights config. With neither, the demo
+ * checkpoint committed in the repo ({@code checkpoints/demo}, trained by {@code hart train-demo}); random tiny-a only
+ * when that folder is absent.
+ */
 public final class ModelOptions {
     public static final String DEFAULT_RANDOM = "tiny-a";
 
@@ -46,6 +54,26 @@ public final class ModelOptions {
         if (choice != null && choice.checkpoint != null) {
             return CheckpointModels.directory(choice.checkpoint, textModel);
         }
+        if (choice == null) {
+            Optional<Path> demo = demoCheckpoint();
+            if (demo.isPresent()) {
+                return CheckpointModels.directory(demo.get(), textModel);
+            }
+        }
         return CheckpointModels.random(choice == null || choice.random == null ? DEFAULT_RANDOM : choice.random);
+    }
+
+    /** {@code checkpoints/demo} under {@code -Dhart.home} (set by ./hart), the working directory or its parent. */
+    public static Optional<Path> demoCheckpoint() {
+        List<Path> bases = new ArrayList<>();
+        String home = System.getProperty("hart.home");
+        if (home != null) {
+            bases.add(Path.of(home));
+        }
+        bases.add(Path.of("."));
+        bases.add(Path.of(".."));
+        return bases.stream().map(b -> b.resolve("checkpoints").resolve("demo").toAbsolutePath().normalize())
+                .filter(d -> Files.isRegularFile(d.resolve("llm").resolve("config.json")))
+                .findFirst();
     }
 }
