@@ -107,7 +107,9 @@ public final class CaseContext {
             throw new IllegalStateException("case " + parityCase.name() + ": draw " + d.name() + " is " + d.kind()
                     + " but the model asked for " + expectedKind);
         }
-        return file.load(manager, d.name());
+        // the tape names the case input ("rng.000"), whose tensor is stored as "in.rng.000"
+        String tensor = parityCase.inputs().containsKey(d.name()) ? inputTensor(d.name()) : d.name();
+        return file.load(manager, tensor);
     }
 
     public int drawsConsumed() {

@@ -1,0 +1,162 @@
+package dev.hart.model.checkpoint;
+
+import dev.hart.model.config.HartConfig;
+import dev.hart.model.config.TokenizerConfig;
+import dev.hart.model.io.SafeTensors;
+import dev.hart.model.io.WeightSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A HART checkpoint on disk: {@code llm/} (transformer + residual diffusion) and {@code tokenizer/} (hybrid
+ * VAE), each with a {@code config.json} and weights. Weights are opened lazily, once, and closed with this
+ * object.
+ *
+ * <p>Weight files looked up in each folder, first match wins: {@code model.safetensors},
+ * {@code model.safetensors.index.json} (sharded), {@code pytorch_model.bin},
+ * {@code pytorch_model.bin.index.json}. For the transformer, {@code ema_model.bin} (when present and
+ * {@code useEma}) replaces the tensors it holds, as the reference scripts do by default. The tokenizer's
+ * weights are seen through the {@code vae.} prefix of {@code HARTAutoEncoderWithDisc}; {@code disc.*}
+ * (the training discriminator) is never read.
+ */
+public final class HartCheckpointDir implements AutoCloseable {
+
+    public static final String EMA_FILE = "ema_model.bin";
+
+    private final Path llmDir;
+    private final Path tokenizerDir;
+    private final HartConfig llmConfig;
+    private final TokenizerConfig tokenizerConfig;
+    private final boolean useEma;
+    private final List<WeightSource> opened = new ArrayList<>();
+    private WeightSource llmWeights;
+    private WeightSource tokenizerWeights;
+
+    private HartCheckpointDir(Path llmDir, Path tokenizerDir, HartConfig llmConfig, TokenizerConfig tokenizerConfig, boolean useEma) {
+        this.llmDir = llmDir;
+        this.tokenizerDir = tokenizerDir;
+        this.llmConfig = llmConfig;
+        this.tokenizerConfig = tokenizerConfig;
+        this.useEma = useEma;
+    }
+
+    /** Opens a checkpoint with EMA weights (the reference default). */
+    public static HartCheckpointDir open(Path dir) {
+        return open(dir, true);
+    }
+
+    /**
+     * @param dir the checkpoint root (holding {@code llm/}) or the {@code llm} folder itself (what the
+     *            reference's {@code --model_path} points at)
+     */
+    public static HartCheckpointDir open(Path dir, boolean useEma) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
+        }
+        Path llm = Files.isDirectory(dir.resolve("llm")) && !Files.isRegularFile(dir.resolve("config.json"))
+                ? dir.resolve("llm") : dir;
+        Path llmConfigFile = llm.resolve("config.json");
+        if (!Files.isRegularFile(llmConfigFile)) {
+            throw new IllegalArgumentException(dir + ": no llm/config.json (expected a HART checkpoint with llm/ and tokenizer/)");
+        }
+        HartConfig cfg = HartConfig.load(llmConfigFile);
+        Path tok = tokenizerDirFor(llm, cfg);
+        Path tokConfigFile = tok.resolve("config.json");
+        if (!Files.isRegularFile(tokConfigFile)) {
+            throw new IllegalArgumentException("tokenizer folder " + tok + " has no config.json"
+                    + (cfg.vaePath() == null ? " (vae_path is null, so the tokenizer is expected next to llm/)" : " (from vae_path)"));
+        }
+        return new HartCheckpointDir(llm, tok, cfg, TokenizerConfig.load(tokConfigFile), useEma);
+    }
+
+    /** {@code vae_path} null → {@code <llm>/../tokenizer}; a relative vae_path is resolved against the llm folder's parent. */
+    static Path tokenizerDirFor(Path llmDir, HartConfig cfg) {
+        Path parent = llmDir.toAbsolutePath().getParent();
+        if (cfg.vaePath() == null || cfg.vaePath().isBlank()) {
+            return parent.resolve("tokenizer");
+        }
+        Path p = Path.of(cfg.vaePath());
+        return p.isAbsolute() ? p : parent.resolve(p).normalize();
+    }
+
+    public Path llmDir() {
+        return llmDir;
+    }
+
+    public Path tokenizerDir() {
+        return tokenizerDir;
+    }
+
+    public HartConfig llmConfig() {
+        return llmConfig;
+    }
+
+    public TokenizerConfig tokenizerConfig() {
+        return tokenizerConfig;
+    }
+
+    /** Weights of the transformer and the residual diffusion MLP ({@code diffloss.*}), EMA applied when enabled. */
+    public synchronized WeightSource llmWeights() {
+        if (llmWeights == null) {
+            WeightSource base = track(openFolder(llmDir));
+            Path ema = llmDir.resolve(EMA_FILE);
+            llmWeights = useEma && Files.isRegularFile(ema) ? new OverlayWeights(track(TorchBinWeights.open(ema)), base) : base;
+        }
+        return llmWeights;
+    }
+
+    /** Weights of the VAE tokenizer with the {@code vae.} prefix removed. */
+    public synchronized WeightSource tokenizerWeights() {
+        if (tokenizerWeights == null) {
+            tokenizerWeights = vaeView(track(openFolder(tokenizerDir)));
+        }
+        return tokenizerWeights;
+    }
+
+    /**
+     * The VAE part of a tokenizer state dict: names under {@code vae.} (HARTAutoEncoderWithDisc), or all
+     * names when nothing carries that prefix (a bare HARTAutoEncoder state dict).
+     */
+    public static WeightSource vaeView(WeightSource tokenizerFile) {
+        boolean prefixed = tokenizerFile.names().stream().anyMatch(n -> n.startsWith("vae."));
+        return prefixed ? tokenizerFile.withPrefix("vae.") : tokenizerFile;
+    }
+
+    /** Opens the weights of one model folder (see the class comment for the file names tried). */
+    public static WeightSource openFolder(Path folder) {
+        Path st = folder.resolve("model.safetensors");
+        if (Files.isRegularFile(st)) {
+            return SafeTensors.open(st);
+        }
+        Path stIndex = folder.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(stIndex)) {
+            return ShardedWeights.open(stIndex, SafeTensors::open);
+        }
+        Path bin = folder.resolve("pytorch_model.bin");
+        if (Files.isRegularFile(bin)) {
+            return TorchBinWeights.open(bin);
+        }
+        Path binIndex = folder.resolve("pytorch_model.bin.index.json");
+        if (Files.isRegularFile(binIndex)) {
+            return ShardedWeights.open(binIndex, TorchBinWeights::open);
+        }
+        throw new IllegalArgumentException(folder + ": no weights found (looked for model.safetensors, "
+                + "model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json)");
+    }
+
+    private WeightSource track(WeightSource s) {
+        opened.add(s);
+        return s;
+    }
+
+    @Override
+    public synchronized void close() {
+        opened.forEach(ShardedWeights::closeIfPossible);
+        opened.clear();
+        llmWeights = null;
+        tokenizerWeights = null;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.hart.model.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.hart.model.Trace;
+import dev.hart.model.config.HartConfig;
+import dev.hart.model.io.WeightSource;
+import dev.hart.model.nn.Linear;
+import dev.hart.model.nn.RmsNorm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The HART transformer (reference {@code HARTForT2I} without the diffusion MLP and the tokenizer), loaded
+ * from the {@code llm/} weights: context norm + embedding, level embedding, word embedding, the AdaLN
+ * blocks with llama attention/FFN and rotary positions, the AdaLN head and the diffusion-condition norm.
+ * The stage loop that drives it lives in {@code dev.hart.model.pipeline.ArGenerator}.
+ *
+ * <p>Weights live in the manager given to {@link #load}; every method computes on its inputs, so results
+ * land in the caller's (per-request) manager.
+ */
+public final class HartTransformer implements AutoCloseable {
+
+    private final HartConfig config;
+    private final int vocabSize;
+    private final int cvae;
+    private final NDManager manager;
+    private final RmsNorm contextNorm;      // null unless use_context_norm
+    private final Linear contextEmbed;      // context_dim -> C
+    private final Linear wordEmbed;         // Cvae -> C
+    private final NDArray levelEmbed;       // [n, C]
+    private final List<AdaLnBlock> blocks;
+    private final AdaLnHead head;
+    private final RmsNorm decoderNorm;
+    private final RotaryEmbedding rope;
+
+    private HartTransformer(HartConfig config, int vocabSize, int cvae, NDManager manager, RmsNorm contextNorm,
+                            Linear contextEmbed, Linear wordEmbed, NDArray levelEmbed, List<AdaLnBlock> blocks,
+                            AdaLnHead head, RmsNorm decoderNorm) {
+        this.config = config;
+        this.vocabSize = vocabSize;
+        this.cvae = cvae;
+        this.manager = manager;
+        this.contextNorm = contextNorm;
+        this.contextEmbed = contextEmbed;
+        this.wordEmbed = wordEmbed;
+        this.levelEmbed = levelEmbed;
+        this.blocks = blocks;
+        this.head = head;
+        this.decoderNorm = decoderNorm;
+        this.rope = new RotaryEmbedding(config.headDim());
+    }
+
+    /**
+     * Loads the transformer from {@code llm/} weights into a new sub-manager of {@code parent} (closed by
+     * {@link #close}).
+     *
+     * @param vocabSize V of the tokenizer's codebook
+     * @param cvae the tokenizer's latent channels
+     */
+    public static HartTransformer load(WeightSource w, HartConfig config, int vocabSize, int cvae, NDManager parent) {
+        if (!config.llamaAttention() || !config.llamaMlp()) {
+            throw new IllegalArgumentException("only attn_type = mlp_type = \"llama\" is supported (HART), found attn_type="
+                    + config.attnType() + ", mlp_type=" + config.mlpType());
+        }
+        if (config.disableAln() || config.sharedAln() || config.useCrossAttn() || config.useTimestepEmbed()
+                || config.attnL2Norm()) {
+            throw new IllegalArgumentException("unsupported transformer options: disable_aln, shared_aln, use_cross_attn, "
+                    + "use_timestep_embed and attn_l2_norm must all be false");
+        }
+        NDManager m = parent.newSubManager();
+        try {
+            int c = config.embedDim();
+            double eps = config.normEps();
+            RmsNorm ctxNorm = config.useContextNorm()
+                    ? RmsNorm.load(w, m, "context_norm", config.contextDim(), eps) : null;
+            Linear ctxEmbed = Linear.load(w, m, "context_embed", config.contextDim(), c, true);
+            Linear word = Linear.load(w, m, "word_embed", cvae, c, true);
+            NDArray lvl = w.load(m, "lvl_embed.weight", config.numStages(), c);
+            PoolingMode pooling = PoolingMode.of(config.sepAlnPoolingMode());
+            List<AdaLnBlock> blocks = new ArrayList<>();
+            for (int i = 0; i < config.depth(); i++) {
+                blocks.add(AdaLnBlock.load(w, m, "blocks." + i + ".", c, config.condDim(), config.numHeads(),
+                        config.ffnHidden(), eps, pooling));
+            }
+            AdaLnHead head = AdaLnHead.load(w, m, c, config.condDim(), vocabSize, eps);
+            RmsNorm decNorm = RmsNorm.load(w, m, "decoder_norm", c, eps);
+            return new HartTransformer(config, vocabSize, cvae, m, ctxNorm, ctxEmbed, word, lvl, List.copyOf(blocks), head, decNorm);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    public HartConfig config() {
+        return config;
+    }
+
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    public int latentChannels() {
+        return cvae;
+    }
+
+    public RotaryEmbedding rope() {
+        return rope;
+    }
+
+    public List<AdaLnBlock> blocks() {
+        return blocks;
+    }
+
+    /** {@code context_embed(context_norm(ctx))}: [N, T, context_dim] -> cond_BD [N, T, C]. */
+    public NDArray embedContext(NDArray context) {
+        NDArray x = contextNorm == null ? context : contextNorm.forward(context);
+        return contextEmbed.forward(x);
+    }
+
+    /** The per-block and head AdaLN terms for cond_BD [N, T, C] and the (CFG-doubled) mask [N, T]. */
+    public Conditioning condition(NDArray condBD, NDArray mask) {
+        List<AdaLnModulation> mods = new ArrayList<>(blocks.size());
+        for (AdaLnBlock b : blocks) {
+            mods.add(b.modulation(condBD, mask));
+        }
+        return new Conditioning(condBD, List.copyOf(mods), head.modulation(condBD));
+    }
+
+    /** Level (stage) embedding row {@code lvl_embed.weight[level]} [C]. */
+    public NDArray levelEmbedding(int level) {
+        return levelEmbed.get(level);
+    }
+
+    /** {@code word_embed}: [..., Cvae] -> [..., C]. */
+    public NDArray wordEmbed(NDArray latentTokens) {
+        return wordEmbed.forward(latentTokens);
+    }
+
+    /** A fresh KV cache per block for one generation. */
+    public KvCache[] newCaches() {
+        KvCache[] caches = new KvCache[blocks.size()];
+        for (int i = 0; i < caches.length; i++) {
+            caches[i] = new KvCache();
+        }
+        return caches;
+    }
+
+    /**
+     * Runs all blocks on the stage's tokens x [N, l, C]; records {@code block0.in} and {@code block{j}.out}.
+     *
+     * @param rope cos/sin tables [N, l, hd] for these tokens
+     */
+    public NDArray runBlocks(NDArray x, Conditioning cond, NDList rope, KvCache[] caches, Trace trace) {
+        trace.record("block0.in", x);
+        for (int j = 0; j < blocks.size(); j++) {
+            x = blocks.get(j).forward(x, cond.blocks().get(j), rope, caches == null ? null : caches[j]);
+            trace.record("block" + j + ".out", x);
+        }
+        return x;
+    }
+
+    /** {@code get_logits}: [N, l, C] -> [N, l, V] float32. */
+    public NDArray logits(NDArray x, Conditioning cond) {
+        return head.logits(x, cond.head());
+    }
+
+    /** The diffusion condition {@code decoder_norm(x_last + e)} (spec 4.5). */
+    public NDArray diffusionCondition(NDArray lastHidden, NDArray embeddedCodes) {
+        return decoderNorm.forward(lastHidden.add(embeddedCodes));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
