@@ -54,19 +54,66 @@ final class VaeOps {
         return x.mul(x.getNDArrayInternal().sigmoid());
     }
 
-    /** {@code F.interpolate(mode="bicubic", align_corners=False)} to {@code h × w}; the identity at equal size. */
+    /**
+     * {@code F.interpolate(mode="bicubic", align_corners=False)} to {@code h × w} (the identity at equal
+     * size), written as two small matrix products with torch's weights: source coordinate
+     * {@code (x + 0.5)·in/out − 0.5} (unclamped), taps floor−1 … floor+2 clamped to the border, cubic
+     * convolution with A = −0.75, all in float32 like torch's CPU kernel.
+     */
     static NDArray bicubic(NDArray x, long h, long w) {
-        return x.getNDArrayInternal().interpolation(new long[] {h, w}, MODE_BICUBIC, false);
+        Shape s = x.getShape();
+        int inH = (int) s.get(2);
+        int inW = (int) s.get(3);
+        if (inH == h && inW == w) {
+            return x.duplicate();
+        }
+        NDManager m = x.getManager();
+        NDArray rows = m.create(bicubicMatrix(inH, (int) h), new Shape(h, inH));
+        NDArray colsT = m.create(bicubicMatrix(inW, (int) w), new Shape(w, inW)).transpose();
+        NDArray out = rows.matMul(x.matMul(colsT));
+        rows.close();
+        colsT.close();
+        return out;
+    }
+
+    /** Row-major [out, in] matrix of torch's bicubic weights for one axis. */
+    static float[] bicubicMatrix(int in, int out) {
+        float[] wts = new float[out * in];
+        float scale = (float) in / out;
+        final float a = -0.75f;
+        for (int o = 0; o < out; o++) {
+            float real = scale * (o + 0.5f) - 0.5f;
+            int floor = (int) Math.floor(real);
+            float t = real - floor;
+            float x1 = t;
+            float x2 = 1.0f - t;
+            float[] c = {
+                cubic2(x1 + 1.0f, a), cubic1(x1, a), cubic1(x2, a), cubic2(x2 + 1.0f, a)
+            };
+            for (int k = 0; k < 4; k++) {
+                int src = Math.min(Math.max(floor - 1 + k, 0), in - 1);
+                wts[o * in + src] += c[k];
+            }
+        }
+        return wts;
+    }
+
+    private static float cubic1(float x, float a) {
+        return ((a + 2) * x - (a + 3)) * x * x + 1;
+    }
+
+    private static float cubic2(float x, float a) {
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
     }
 
     /** {@code F.interpolate(mode="area")} = adaptive average pooling to {@code h × w}. */
     static NDArray area(NDArray x, long h, long w) {
-        return x.getNDArrayInternal().interpolation(new long[] {h, w}, MODE_AREA, false);
+        return JniUtils.interpolate((PtNDArray) x, new long[] {h, w}, MODE_AREA, false);
     }
 
     /** Nearest-neighbour ×2 up-sampling ({@code F.interpolate(scale_factor=2, mode="nearest")}). */
     static NDArray nearest2x(NDArray x) {
         Shape s = x.getShape();
-        return x.getNDArrayInternal().interpolation(new long[] {s.get(2) * 2, s.get(3) * 2}, MODE_NEAREST, false);
+        return JniUtils.interpolate((PtNDArray) x, new long[] {s.get(2) * 2, s.get(3) * 2}, MODE_NEAREST, false);
     }
 }
