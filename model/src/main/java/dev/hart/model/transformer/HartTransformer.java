@@ -8,6 +8,7 @@ import dev.hart.model.config.HartConfig;
 import dev.hart.model.io.WeightSource;
 import dev.hart.model.nn.Linear;
 import dev.hart.model.nn.RmsNorm;
+import dev.hart.model.nn.ScopedOps;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -129,9 +130,9 @@ public final class HartTransformer implements AutoCloseable {
         return new Conditioning(condBD, List.copyOf(mods), head.modulation(condBD));
     }
 
-    /** Level (stage) embedding row {@code lvl_embed.weight[level]} [C]. */
-    public NDArray levelEmbedding(int level) {
-        return levelEmbed.get(level);
+    /** Level (stage) embedding row {@code lvl_embed.weight[level]} [C], created in {@code m}. */
+    public NDArray levelEmbedding(NDManager m, int level) {
+        return levelEmbed.get(m, level);
     }
 
     /** {@code word_embed}: [..., Cvae] -> [..., C]. */
@@ -156,7 +157,12 @@ public final class HartTransformer implements AutoCloseable {
     public NDArray runBlocks(NDArray x, Conditioning cond, NDList rope, KvCache[] caches, Trace trace) {
         trace.record("block0.in", x);
         for (int j = 0; j < blocks.size(); j++) {
-            x = blocks.get(j).forward(x, cond.blocks().get(j), rope, caches == null ? null : caches[j]);
+            AdaLnBlock block = blocks.get(j);
+            AdaLnModulation mod = cond.blocks().get(j);
+            KvCache cache = caches == null ? null : caches[j];
+            NDArray in = x;
+            // each block's temporaries are freed when it returns
+            x = ScopedOps.run(() -> block.forward(in, mod, rope, cache));
             trace.record("block" + j + ".out", x);
         }
         return x;

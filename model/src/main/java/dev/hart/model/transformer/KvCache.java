@@ -1,6 +1,7 @@
 package dev.hart.model.transformer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 
 /**
  * One block's cache across scales: the rope-rotated keys and the values of every token processed so far,
@@ -26,6 +27,8 @@ public final class KvCache {
             oldK.close();
             oldV.close();
         }
+        // the cache outlives the block call: keep it out of any NDScope the call runs in
+        NDScope.unregister(keys, values);
         return new NDArray[] {keys, values};
     }
 

@@ -1,7 +1,11 @@
 package dev.hart.model.transformer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import dev.hart.model.nn.ScopedOps;
 import dev.hart.model.io.WeightSource;
 import dev.hart.model.nn.Linear;
 
@@ -11,6 +15,9 @@ import dev.hart.model.nn.Linear;
  * with scale {@code 0.25/sqrt(hd)} and no mask, then {@code proj}.
  */
 public final class LlamaAttention {
+
+    /** Largest score matrix computed in one piece (elements). */
+    private static final long MAX_SCORES = 64L << 20;
 
     private final int numHeads;
     private final int headDim;
@@ -62,8 +69,24 @@ public final class LlamaAttention {
             k = kv[0];
             v = kv[1];
         }
-        NDArray attn = q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).softmax(-1);  // [N, H, l, keys]
-        NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(n, l, c);
+        NDArray kT = k.transpose(0, 1, 3, 2);
+        NDArray vAll = v;
+        long keys = k.getShape().get(2);
+        // bound the [N, H, rows, keys] score matrix (the 1024 px final stage would need ~8 GB in one piece)
+        long rowsPerChunk = Math.max(1, MAX_SCORES / Math.max(1, n * numHeads * keys));
+        NDArray ctx;
+        if (rowsPerChunk >= l) {
+            ctx = q.mul(scale).matMul(kT).softmax(-1).matMul(v);                     // [N, H, l, hd]
+        } else {
+            NDList parts = new NDList();
+            for (long r0 = 0; r0 < l; r0 += rowsPerChunk) {
+                long r1 = Math.min(l, r0 + rowsPerChunk);
+                NDArray qc = q.get(new NDIndex(":, :, " + r0 + ":" + r1));
+                parts.add(ScopedOps.run(() -> qc.mul(scale).matMul(kT).softmax(-1).matMul(vAll)));
+            }
+            ctx = NDArrays.concat(parts, 2);
+        }
+        NDArray out = ctx.transpose(0, 2, 1, 3).reshape(n, l, c);
         return proj.forward(out);
     }
 
