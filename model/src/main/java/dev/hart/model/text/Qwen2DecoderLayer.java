@@ -85,16 +85,21 @@ final class Qwen2DecoderLayer {
     }
 
     /**
-     * x: [B, T, hidden]; cos/sin: [T, headDim]; maskBias: [B, 1, 1, T, T] additive (0 or a huge negative);
-     * rowKeep: null, or [B, 1, 1, T, 1] zeroing the attention output of query rows with no visible key.
+     * x: [B, T, hidden]; cos/sin: [T, headDim] for the positions of x; maskBias: [B, 1, 1, T, P+T]
+     * additive (0 or a huge negative) over the P cached prefix keys then the T new keys; rowKeep: null,
+     * or [B, 1, 1, T, 1] zeroing the attention output of query rows with no visible key; pastKey/pastValue:
+     * null, or the prefix's rotated keys and values [B, kvHeads, P, headDim] in x's manager; present:
+     * null, or a list that receives this call's rotated keys and values [B, kvHeads, T, headDim].
      */
-    NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, NDArray rowKeep) {
-        NDArray attn = attention(inputNorm.apply(x), cos, sin, maskBias, rowKeep);
+    NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, NDArray rowKeep,
+                    NDArray pastKey, NDArray pastValue, NDList present) {
+        NDArray attn = attention(inputNorm.apply(x), cos, sin, maskBias, rowKeep, pastKey, pastValue, present);
         NDArray h = x.add(attn);
         return h.add(mlp(postAttentionNorm.apply(h)));
     }
 
-    private NDArray attention(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, NDArray rowKeep) {
+    private NDArray attention(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, NDArray rowKeep,
+                              NDArray pastKey, NDArray pastValue, NDList present) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int heads = config.numAttentionHeads();
@@ -108,15 +113,25 @@ final class Qwen2DecoderLayer {
         NDArray v = parts.get(2).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3);
         q = RotaryEmbedding.apply(q, cos, sin);
         k = RotaryEmbedding.apply(k, cos, sin);
+        if (present != null) {
+            present.add(k);
+            present.add(v);
+        }
+        if (pastKey != null) {
+            k = pastKey.concat(k, 2);
+            v = pastValue.concat(v, 2);
+        }
+        long keys = k.getShape().get(2);
         // Grouped-query attention without copying k/v per head: query head h uses kv head h / groups,
-        // so [B, heads, T, d] regroups to [B, kvHeads, groups*T, d] against k/v of [B, kvHeads, T, d].
-        NDArray qg = q.reshape(b, kvHeads, (long) groups * t, d);
-        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).mul(scale).reshape(b, kvHeads, groups, t, t);
+        // so [B, heads, T, d] regroups to [B, kvHeads, groups*T, d] against k/v of [B, kvHeads, keys, d].
+        // The scale goes on q ([.., T, d]) rather than on the scores ([.., T, keys]): fewer multiplications.
+        NDArray qg = q.mul(scale).reshape(b, kvHeads, (long) groups * t, d);
+        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, kvHeads, groups, t, keys);
         NDArray probs = scores.add(maskBias).softmax(-1);
         if (rowKeep != null) {
             probs = probs.mul(rowKeep);
         }
-        NDArray ctx = probs.reshape(b, kvHeads, (long) groups * t, t).matMul(v)
+        NDArray ctx = probs.reshape(b, kvHeads, (long) groups * t, keys).matMul(v)
                 .reshape(b, heads, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d);
         return ctx.matMul(outWeightT);
     }

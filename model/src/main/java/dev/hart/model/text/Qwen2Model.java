@@ -78,6 +78,51 @@ public final class Qwen2Model implements AutoCloseable {
      *                      {@code final_norm_input} and {@code last_hidden_state}
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, Trace trace) {
+        return run(inputIds, attentionMask, null, null, trace);
+    }
+
+    /**
+     * Runs the model on tokens that follow a fixed, fully visible {@link Prefix} (e.g. HART's system
+     * prompt): positions continue at the prefix length, every row attends to all prefix keys plus its own
+     * keys causally under {@code attentionMask}. Equal to running on {@code [prefix; inputIds]} with mask
+     * {@code [ones; attentionMask]} and dropping the prefix positions, without recomputing the prefix.
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, Prefix prefix, Trace trace) {
+        return run(inputIds, attentionMask, prefix, null, trace);
+    }
+
+    /**
+     * Runs the model once on {@code ids} (batch of one, no padding) and keeps each layer's rotated keys
+     * and values and the last hidden state, in a new sub-manager of {@code owner} (closed with the prefix).
+     */
+    public Prefix prefix(long[] ids, NDManager owner) {
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("a prefix needs at least one token");
+        }
+        NDManager keep = owner.newSubManager();
+        try (NDManager m = owner.newSubManager()) {
+            List<NDList> present = new ArrayList<>();
+            NDArray hidden = run(m.create(ids, new Shape(1, ids.length)), null, null, present, Trace.NONE);
+            List<NDArray> keys = new ArrayList<>();
+            List<NDArray> values = new ArrayList<>();
+            for (NDList kv : present) {
+                keys.add(kept(kv.get(0), keep));
+                values.add(kept(kv.get(1), keep));
+            }
+            return new Prefix(ids.clone(), List.copyOf(keys), List.copyOf(values), kept(hidden, keep), keep);
+        } catch (RuntimeException e) {
+            keep.close();
+            throw e;
+        }
+    }
+
+    private static NDArray kept(NDArray a, NDManager keep) {
+        NDArray c = a.duplicate();
+        c.attach(keep);
+        return c;
+    }
+
+    private NDArray run(NDArray inputIds, NDArray attentionMask, Prefix prefix, List<NDList> present, Trace trace) {
         Shape s = inputIds.getShape();
         if (s.dimension() != 2) {
             throw new IllegalArgumentException("input ids must be [batch, length], got " + s);
@@ -87,10 +132,11 @@ public final class Qwen2Model implements AutoCloseable {
         }
         long b = s.get(0);
         int t = Math.toIntExact(s.get(1));
-        if (t == 0) {
-            return inputIds.getManager().zeros(new Shape(b, 0, config.hiddenSize()));
-        }
         NDManager m = inputIds.getManager();
+        if (t == 0) {
+            return m.zeros(new Shape(b, 0, config.hiddenSize()));
+        }
+        int p = prefix == null ? 0 : prefix.length();
         NDArray ids = inputIds.toType(DataType.INT64, false).reshape(-1);
         checkIds(ids);
         NDArray h = embedTokens.get(m, new NDIndex("{}", ids)).reshape(b, t, config.hiddenSize());
@@ -99,18 +145,32 @@ public final class Qwen2Model implements AutoCloseable {
         NDArray positions = m.arange(0, t, 1, DataType.INT64);
         NDArray causal = positions.reshape(1, t).lte(positions.reshape(t, 1)).toType(DataType.FLOAT32, false);
         NDArray allowed = causal.reshape(1, t, t).mul(keyMask.reshape(b, 1, t));
-        NDArray maskBias = allowed.sub(1f).mul(Float.MAX_VALUE).reshape(b, 1, 1, t, t);
         NDArray rowKeep = null;
-        if (keyMask.get(":, 0").eq(0f).any().getBoolean()) {
+        if (p > 0) {
+            allowed = m.ones(new Shape(b, t, p)).concat(allowed, 2);
+        } else if (keyMask.get(":, 0").eq(0f).any().getBoolean()) {
             rowKeep = keyMask.cumSum(1).gt(0f).toType(DataType.FLOAT32, false).reshape(b, 1, 1, t, 1);
         }
-        NDList cosSin = rotary.cosSin(m, t);
+        NDArray maskBias = allowed.sub(1f).mul(Float.MAX_VALUE).reshape(b, 1, 1, t, p + t);
+        NDList cosSin = rotary.cosSin(m, p + t);
+        NDArray cos = p == 0 ? cosSin.get(0) : cosSin.get(0).get(p + ":");
+        NDArray sin = p == 0 ? cosSin.get(1) : cosSin.get(1).get(p + ":");
 
         if (trace.enabled()) {
             trace.record(hiddenName(0), h);
         }
         for (int i = 0; i < layers.size(); i++) {
-            h = layers.get(i).forward(h, cosSin.get(0), cosSin.get(1), maskBias, rowKeep);
+            NDArray pastKey = null;
+            NDArray pastValue = null;
+            if (p > 0) {
+                pastKey = inManager(prefix.keys.get(i).broadcast(b, config.numKeyValueHeads(), p, config.headDim()), m);
+                pastValue = inManager(prefix.values.get(i).broadcast(b, config.numKeyValueHeads(), p, config.headDim()), m);
+            }
+            NDList kv = present == null ? null : new NDList(2);
+            h = layers.get(i).forward(h, cos, sin, maskBias, rowKeep, pastKey, pastValue, kv);
+            if (present != null) {
+                present.add(kv);
+            }
             if (trace.enabled() && i < layers.size() - 1) {
                 trace.record(hiddenName(i + 1), h);
             }
@@ -122,6 +182,12 @@ public final class Qwen2Model implements AutoCloseable {
             trace.record("last_hidden_state", out);
         }
         return out;
+    }
+
+    /** Ops on long-lived arrays put their result in the long-lived manager: move such views to the call's. */
+    private static NDArray inManager(NDArray a, NDManager m) {
+        a.attach(m);
+        return a;
     }
 
     private void checkIds(NDArray ids) {
@@ -142,5 +208,40 @@ public final class Qwen2Model implements AutoCloseable {
     @Override
     public void close() {
         weightsManager.close();
+    }
+
+    /** A fixed token prefix already run through the model: per-layer rotated keys/values and its last hidden state. */
+    public static final class Prefix implements AutoCloseable {
+        private final long[] ids;
+        private final List<NDArray> keys;
+        private final List<NDArray> values;
+        private final NDArray lastHidden;
+        private final NDManager manager;
+
+        private Prefix(long[] ids, List<NDArray> keys, List<NDArray> values, NDArray lastHidden, NDManager manager) {
+            this.ids = ids;
+            this.keys = keys;
+            this.values = values;
+            this.lastHidden = lastHidden;
+            this.manager = manager;
+        }
+
+        public int length() {
+            return ids.length;
+        }
+
+        public long[] ids() {
+            return ids.clone();
+        }
+
+        /** The prefix's last hidden state [1, P, hidden] (owned by the prefix: copy or broadcast it into your manager). */
+        public NDArray lastHidden() {
+            return lastHidden;
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
     }
 }

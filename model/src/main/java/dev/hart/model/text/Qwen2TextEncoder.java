@@ -11,8 +11,9 @@ import dev.hart.model.io.WeightSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * HART's text encoder: the Qwen2 tokenizer and model, and {@code encode_prompts} of the reference
@@ -23,7 +24,9 @@ import java.util.List;
  * ids are {@code cumsum(mask) - 1}. With the system prompt on (HART's default) the system prompt's
  * tokens - tokenized with the same {@code maxLength} and truncation, no padding - are prepended to every
  * row with mask ones, the model runs on both, and only the prompt's positions are kept. The model itself
- * uses positions 0..S+T-1 whatever the mask. The returned context includes the hidden states of padded
+ * uses positions 0..S+T-1 whatever the mask. Because attention is causal, the system prompt's part does
+ * not depend on the prompt: it is computed once per max length and its keys/values are reused
+ * ({@link Qwen2Model.Prefix}), so each call runs only the T prompt positions. The returned context includes the hidden states of padded
  * positions (HART uses them).
  *
  * <p>Thread-safe: weights are read-only and every call scopes its native memory in a sub-manager.
@@ -49,6 +52,7 @@ public final class Qwen2TextEncoder implements AutoCloseable {
     private final Qwen2Model model;
     private final Qwen2Tokenizer tokenizer;
     private final int maxLength;
+    private final Map<Integer, Qwen2Model.Prefix> systemPrefixes = new ConcurrentHashMap<>();
 
     private Qwen2TextEncoder(NDManager manager, Qwen2Model model, Qwen2Tokenizer tokenizer, int maxLength) {
         if (maxLength <= 0) {
@@ -175,40 +179,53 @@ public final class Qwen2TextEncoder implements AutoCloseable {
                 positions[i * t + j] = count - 1;
             }
         }
-        long[] system = useSystemPrompt ? tokenizer.tokenize(HART_SYSTEM_PROMPT, t, false, side).ids() : new long[0];
-        int s = system.length;
-        int total = s + t;
-        long[] modelIds = new long[b * total];
-        long[] modelMask = new long[b * total];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(system, 0, modelIds, i * total, s);
-            Arrays.fill(modelMask, i * total, i * total + s, 1L);
-            System.arraycopy(tokens, i * t, modelIds, i * total + s, t);
-            System.arraycopy(mask, i * t, modelMask, i * total + s, t);
-        }
-
         JniUtils.setGradMode(false);
+        Qwen2Model.Prefix prefix = useSystemPrompt ? systemPrefix(t) : null;
         float[] context;
         try (NDManager m = manager.newSubManager()) {
-            NDArray ids = m.create(modelIds, new Shape(b, total));
-            NDArray attention = m.create(modelMask, new Shape(b, total));
-            NDArray hidden = model.forward(ids, attention, Trace.NONE);
+            NDArray ids = m.create(tokens, new Shape(b, t));
+            NDArray attention = m.create(mask, new Shape(b, t));
+            NDArray hidden = prefix == null ? model.forward(ids, attention, Trace.NONE)
+                    : model.forward(ids, attention, prefix, Trace.NONE);
             if (trace.enabled()) {
-                trace.record("model_input_ids", ids);
-                trace.record("model_attention_mask", attention);
-                trace.record("model_hidden_last", hidden);
-                if (useSystemPrompt) {
-                    trace.record("system_prompt_tokens", m.create(system, new Shape(1, s)));
-                }
+                traceModelCall(m, trace, prefix, ids, attention, hidden, b);
             }
-            NDArray kept = s == 0 ? hidden : hidden.get(":, " + s + ":, :");
-            context = kept.toType(DataType.FLOAT32, false).toFloatArray();
+            context = hidden.toType(DataType.FLOAT32, false).toFloatArray();
         }
         return new PromptEncoding(b, t, hiddenSize(), context, tokens, mask, positions);
     }
 
+    /**
+     * The system prompt run through the model once per max length (it is truncated to max length) and
+     * reused: under a causal mask its hidden states, keys and values do not depend on what follows.
+     */
+    private Qwen2Model.Prefix systemPrefix(int maxLength) {
+        return systemPrefixes.computeIfAbsent(maxLength,
+                l -> model.prefix(tokenizer.tokenize(HART_SYSTEM_PROMPT, l, false).ids(), manager));
+    }
+
+    /** Records what the reference's text model call receives and returns: [system; prompt] ids, mask, hidden states. */
+    private static void traceModelCall(NDManager m, Trace trace, Qwen2Model.Prefix prefix, NDArray ids, NDArray attention,
+                                       NDArray hidden, int b) {
+        if (prefix == null) {
+            trace.record("model_input_ids", ids);
+            trace.record("model_attention_mask", attention);
+            trace.record("model_hidden_last", hidden);
+            return;
+        }
+        int s = prefix.length();
+        NDArray system = m.create(prefix.ids(), new Shape(1, s));
+        trace.record("system_prompt_tokens", system);
+        trace.record("model_input_ids", system.broadcast(b, s).concat(ids, 1));
+        trace.record("model_attention_mask", m.ones(new Shape(b, s), DataType.INT64).concat(attention, 1));
+        NDArray systemHidden = prefix.lastHidden().duplicate();
+        systemHidden.attach(m);
+        trace.record("model_hidden_last", systemHidden.broadcast(b, s, hidden.getShape().get(2)).concat(hidden, 1));
+    }
+
     @Override
     public void close() {
+        systemPrefixes.values().forEach(Qwen2Model.Prefix::close);
         try {
             model.close();
         } finally {
