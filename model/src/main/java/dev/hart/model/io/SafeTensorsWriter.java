@@ -27,10 +27,25 @@ import java.util.TreeMap;
  */
 public final class SafeTensorsWriter {
 
-    private record Tensor(DType dtype, long[] shape, byte[] data) {
+    private record Stored(DType dtype, long[] shape, byte[] data) {
     }
 
-    private final Map<String, Tensor> tensors = new TreeMap<>();
+    /** An F32 tensor for {@link #write(Path, Map)}. */
+    public record Tensor(long[] shape, float[] values) {
+    }
+
+    /** Writes F32 tensors in one call (the test helper's API this class replaces). */
+    public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        tensors.forEach((name, t) -> w.addF32(name, t.shape(), t.values()));
+        try {
+            w.write(file);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private final Map<String, Stored> tensors = new TreeMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
     /** Adds an F32 tensor; fails if the value count does not match the shape or the name is taken. */
@@ -38,7 +53,7 @@ public final class SafeTensorsWriter {
         checkCount(name, shape, values == null ? -1 : values.length);
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
-        return put(name, new Tensor(DType.F32, shape.clone(), b.array()));
+        return put(name, new Stored(DType.F32, shape.clone(), b.array()));
     }
 
     /** Adds an I64 tensor. */
@@ -46,7 +61,7 @@ public final class SafeTensorsWriter {
         checkCount(name, shape, values == null ? -1 : values.length);
         ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         b.asLongBuffer().put(values);
-        return put(name, new Tensor(DType.I64, shape.clone(), b.array()));
+        return put(name, new Stored(DType.I64, shape.clone(), b.array()));
     }
 
     /** Adds an NDArray as F32 (float types) or I64 (integer types), copying it out. */
@@ -80,7 +95,7 @@ public final class SafeTensorsWriter {
             metadata.forEach(meta::put);
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, Stored> e : tensors.entrySet()) {
             ObjectNode t = header.putObject(e.getKey());
             t.put("dtype", e.getValue().dtype().name());
             var shape = t.putArray("shape");
@@ -108,7 +123,7 @@ public final class SafeTensorsWriter {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
                 out.write(headerPadded);
-                for (Tensor t : tensors.values()) {
+                for (Stored t : tensors.values()) {
                     out.write(t.data());
                 }
             } catch (IOException | RuntimeException e) {
@@ -121,7 +136,7 @@ public final class SafeTensorsWriter {
         }
     }
 
-    private SafeTensorsWriter put(String name, Tensor t) {
+    private SafeTensorsWriter put(String name, Stored t) {
         if (tensors.containsKey(name)) {
             throw new IllegalArgumentException("tensor '" + name + "' added twice");
         }
