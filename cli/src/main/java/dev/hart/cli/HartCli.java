@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The single `hart` command. Every user-facing entry point is a subcommand registered here. */
 @Command(name = "hart", mixinStandardHelpOptions = true, version = "hart 0.1.0",
         description = "HART text-to-image generation as a Kafka streaming pipeline.",
-        subcommands = {CommandLine.HelpCommand.class, ParityCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ParityCommand.class, TrainDemoCommand.class, EvalDemoCommand.class})
 public final class HartCli implements Runnable {
 
     public static void main(String[] args) {

@@ -54,7 +54,7 @@ public final class DemoTrainer {
     public record Options(Path out, int vaeSteps, int arSteps, int batch, double vaeLr, double arLr, int saveEvery,
                           boolean resume, long seed, double lastScaleKeep) {
         public static Options defaults(Path out) {
-            return new Options(out, 300, 500, 16, 2e-3, 1e-3, 50, false, 1, 0.5);
+            return new Options(out, 400, 600, 16, 1e-3, 1e-3, 50, false, 1, 0.5);
         }
     }
 
@@ -67,6 +67,7 @@ public final class DemoTrainer {
     private final TokenizerConfig tcfg = DemoCheckpoint.tokenizerConfig();
     private final DemoDataset data;
     private final double[] alphasCumprod = cosineAlphasCumprod();
+    private int skipped;
 
     public DemoTrainer(Options options, PrintStream log) {
         this.o = options;
@@ -95,7 +96,7 @@ public final class DemoTrainer {
                 log.printf("resumed at step %d from %s (%d tensors)%n", step, statePath(), w.size());
             } else {
                 DemoTextModel.write(textDir, o.seed());
-                defineParameters(w, base);
+                defineParameters(w, base, cfg, tcfg);
                 log.printf("new model: tokenizer %,d parameters, transformer+diffusion %,d parameters%n",
                         w.names().stream().filter(DemoCheckpoint::isVae).mapToLong(n -> w.param(n).getShape().size()).sum(),
                         w.names().stream().filter(n -> !DemoCheckpoint.isVae(n)).mapToLong(n -> w.param(n).getShape().size()).sum());
@@ -120,7 +121,7 @@ public final class DemoTrainer {
                         }
                     }
                     step++;
-                    if (step % 10 == 0 || step == 1 || step == total) {
+                    if (step % 10 == 0 || step <= 3 || step == total) {
                         log.printf("step %d/%d [%s] %s  %.2f s/step, %.1f min elapsed%n", step, total,
                                 step <= o.vaeSteps() ? "tokenizer" : "transformer+diffusion", losses,
                                 (System.nanoTime() - ts) / 1e9, (System.nanoTime() - t0) / 6e10);
@@ -134,7 +135,7 @@ public final class DemoTrainer {
     }
 
     /** Lets the inference loaders define every parameter (names, shapes) and initialises them. */
-    private void defineParameters(TrainableWeights w, NDManager base) {
+    static void defineParameters(TrainableWeights w, NDManager base, HartConfig cfg, TokenizerConfig tcfg) {
         w.recording(true);
         try (NDManager m = base.newSubManager()) {
             VaeEncoder.load(w, tcfg, m).close();
@@ -160,7 +161,10 @@ public final class DemoTrainer {
             scenes.add(s.scene());
             System.arraycopy(s.image().toPlusMinusOne(), 0, px, i * 3 * side * side, 3 * side * side);
         }
-        return new Batch(scenes, m.create(px, new Shape(b, 3, side, side)));
+        NDArray raw = m.create(px, new Shape(b, 3, side, side));
+        NDArray images = raw.duplicate();   // torch-owned memory for autograd (see TrainableWeights)
+        raw.close();
+        return new Batch(scenes, images);
     }
 
     private static NDArray mse(NDArray a, NDArray b) {
@@ -201,8 +205,17 @@ public final class DemoTrainer {
             }
             gc.backward(loss);
         }
-        w.adamStep(DemoCheckpoint::isVae, lr(o.vaeLr(), step, o.vaeSteps()), 0.9, 0.99, 1e-8);
-        return String.format("recon_mse %.4f (%s) vq %.4f", recon, quantize ? (discrete ? "discrete" : "continuous") : "autoencoder", vq);
+        double gnorm = w.gradientNorm(quantize ? DemoCheckpoint::isVae : name -> DemoCheckpoint.isVae(name) && !name.startsWith("quantize."));
+        // before the codebook exists the quantizer's parameters get no gradient: leave them (and their Adam state) alone
+        java.util.function.Predicate<String> used = quantize ? DemoCheckpoint::isVae
+                : name -> DemoCheckpoint.isVae(name) && !name.startsWith("quantize.");
+        boolean applied = w.adamStep(used, lr(o.vaeLr(), step, o.vaeSteps()), 0.9, 0.99, 1e-8);
+        if (!applied) {
+            skipped++;
+        }
+        return String.format("recon_mse %.4f (%s) vq %.4f grad_norm %.3g%s", recon, 
+                quantize ? (discrete ? "discrete" : "continuous") : "autoencoder", vq, gnorm,
+                applied ? "" : " (skipped: non-finite gradient, " + skipped + " so far)");
     }
 
     /** Codebook rows from encoder outputs at random token positions, scaled down for the finer scales' residuals. */
@@ -330,12 +343,17 @@ public final class DemoTrainer {
             gc.backward(ceLoss.add(diffLoss));
         }
         int arStep = step - o.vaeSteps();
-        w.adamStep(name -> !DemoCheckpoint.isVae(name), lr(o.arLr(), arStep, o.arSteps()), 0.9, 0.98, 1e-8);
-        return String.format("ce %.3f diffusion_mse %.4f", ce, diff);
+        double gnorm = w.gradientNorm(name -> !DemoCheckpoint.isVae(name));
+        boolean applied = w.adamStep(name -> !DemoCheckpoint.isVae(name), lr(o.arLr(), arStep, o.arSteps()), 0.9, 0.98, 1e-8);
+        if (!applied) {
+            skipped++;
+        }
+        return String.format("ce %.3f diffusion_mse %.4f grad_norm %.3g%s", ce, diff, gnorm,
+                applied ? "" : " (skipped: non-finite gradient, " + skipped + " so far)");
     }
 
     private static NDArray crossEntropy(NDArray logits, NDArray targets) {
-        long v = logits.getShape().get(-1);
+        long v = logits.getShape().getLastDimension();
         NDArray logp = logits.logSoftmax(-1);
         NDArray oneHot = targets.toType(DataType.INT64, false).oneHot((int) v, DataType.FLOAT32);
         return logp.mul(oneHot).sum(new int[] {-1}).mean().neg();

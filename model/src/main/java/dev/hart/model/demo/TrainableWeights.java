@@ -28,6 +28,11 @@ import java.util.SplittableRandom;
  */
 public final class TrainableWeights implements WeightSource, AutoCloseable {
 
+    /** Global gradient norm clipped to this before the Adam update. */
+    public static final double CLIP_NORM = 1.0;
+    /** A gradient norm above this is treated as corrupt and the step is skipped. */
+    public static final double SKIP_NORM = 1e4;
+
     private final NDManager manager;
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private final Map<String, NDArray> adamM = new LinkedHashMap<>();
@@ -72,7 +77,8 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
     @Override
     public NDArray load(NDManager target, String name) {
         NDArray p = require(name);
-        NDArray copy = detached ? p.stopGradient().duplicate() : p.duplicate();
+        // mul(1) rather than duplicate(): DJL's duplicate does not keep the autograd edge to the parameter
+        NDArray copy = detached ? p.stopGradient().duplicate() : p.mul(1f);
         copy.attach(target);
         return copy;
     }
@@ -111,6 +117,13 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
             p.setRequiresGradient(true);
         }
         NDArray old = params.put(name, p);
+        // a replaced parameter starts its optimiser state afresh
+        NDArray om = adamM.remove(name);
+        NDArray ov = adamV.remove(name);
+        if (om != null) {
+            om.close();
+            ov.close();
+        }
         if (old != null) {
             old.close();
         }
@@ -133,12 +146,17 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
             double std = name.equals("lvl_embed.weight") ? 0.02
                     : name.contains("ada_lin") ? 0.2 / Math.sqrt(fanIn)   // gentle AdaLN at start
                     : name.endsWith("quantize.embedding.weight") ? 0.3
+                    : name.equals("decoder.conv_out.weight") ? 0.1 / Math.sqrt(fanIn)   // start inside the clamp
                     : 1.0 / Math.sqrt(fanIn);
             for (int i = 0; i < n; i++) {
                 v[i] = (float) (gaussian() * std);
             }
         }
-        NDArray p = manager.create(v, new Shape(shape));
+        // a torch-owned copy: an array created from Java data may wrap a direct buffer that the garbage
+        // collector can free while autograd still reads it
+        NDArray raw = manager.create(v, new Shape(shape));
+        NDArray p = raw.duplicate();
+        raw.close();
         if (trainable(name)) {
             p.setRequiresGradient(true);
         }
@@ -153,9 +171,18 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
 
     /**
      * One Adam step over the parameters whose name passes {@code filter} and that have a gradient, then
-     * zeroes every gradient (the collector does not).
+     * zeroes their gradients (the collector does not). The global gradient norm is clipped to
+     * {@link #CLIP_NORM}; the update is skipped (false returned) when the norm is not finite or above
+     * {@link #SKIP_NORM}.
      */
-    public void adamStep(java.util.function.Predicate<String> filter, double lr, double beta1, double beta2, double eps) {
+    public boolean adamStep(java.util.function.Predicate<String> filter, double lr, double beta1, double beta2, double eps) {
+        double norm = gradientNorm(filter);
+        if (!Double.isFinite(norm) || norm > SKIP_NORM) {
+            // a non-finite or absurd gradient (seen occasionally with this CPU build) must not poison the moments
+            zeroGradients(filter);
+            return false;
+        }
+        float clip = (float) Math.min(1.0, CLIP_NORM / Math.max(norm, 1e-12));
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
@@ -169,6 +196,15 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
                     continue;
                 }
                 NDArray g = p.getGradient();
+                if (!g.getShape().equals(p.getShape())) {
+                    g.close();     // no gradient this step (parameter unused)
+                    continue;
+                }
+                if (clip < 1f) {
+                    NDArray clipped = g.mul(clip);
+                    g.close();
+                    g = clipped;
+                }
                 NDArray m = adamM.computeIfAbsent(name, k -> manager.zeros(p.getShape()));
                 NDArray v = adamV.computeIfAbsent(name, k -> manager.zeros(p.getShape()));
                 m.muli(beta1).addi(g.mul(1 - beta1));
@@ -182,6 +218,7 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
         } finally {
             JniUtils.setGradMode(grad);
         }
+        return true;
     }
 
     /** Sets the gradients of the parameters passing the filter to zero. */
@@ -192,7 +229,7 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 if (trainable(e.getKey()) && filter.test(e.getKey())) {
                     NDArray g = e.getValue().getGradient();
-                    g.muli(0f);
+                    g.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);   // a fill, so a NaN gradient is cleared too
                     g.close();
                 }
             }
@@ -207,7 +244,8 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             if (trainable(e.getKey()) && filter.test(e.getKey())) {
                 NDArray g = e.getValue().getGradient();
-                s += g.square().sum().getFloat();
+                double gs = g.square().sum().getFloat();
+                s += gs;
                 g.close();
             }
         }
