@@ -10,7 +10,9 @@ import dev.hart.model.io.SafeTensorsWriter;
 import dev.hart.model.io.WeightSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -122,6 +124,8 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
         NDArray ov = adamV.remove(name);
         if (om != null) {
             om.close();
+        }
+        if (ov != null) {
             ov.close();
         }
         if (old != null) {
@@ -277,7 +281,10 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
             throw new IllegalArgumentException("no training state at " + file);
         }
         try (SafeTensors st = SafeTensors.open(file)) {
-            for (String name : st.names()) {
+            // parameters first: put() resets a parameter's moments
+            List<String> names = new ArrayList<>(st.names());
+            names.sort(java.util.Comparator.comparing((String n) -> !n.startsWith("p.")));
+            for (String name : names) {
                 if (name.equals("adam_step")) {
                     adamStep = st.longs(name)[0];
                     continue;
