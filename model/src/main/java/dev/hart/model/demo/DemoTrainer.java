@@ -41,7 +41,7 @@ import java.util.SplittableRandom;
  *   <li><b>transformer + residual diffusion</b> (tokenizer frozen): next-scale cross-entropy over all
  *   scales given the text context (teacher forcing, {@link TransformerTrainingForward}), last-scale token
  *   subsampling, CFG dropout of the context; the residual diffusion MLP (the project's
- *   {@link SimpleMlpAdaLn}) learns ε on (continuous latent − discrete latent) residuals of the kept tokens,
+ *   {@link SimpleMlpAdaLn}, trained through {@link DiffusionTrainingForward}) learns ε on (continuous latent − discrete latent) residuals of the kept tokens,
  *   conditioned on the transformer's last hidden state. Only the ε output is trained (the variance
  *   channels keep their zero initialisation, i.e. the midpoint of the learned range).</li>
  * </ol>
@@ -335,8 +335,7 @@ public final class DemoTrainer {
             }
             NDArray noise = m.randomNormal(x0.getShape());
             NDArray xt = x0.mul(m.create(a, new Shape(rows, 1))).add(noise.mul(m.create(s, new Shape(rows, 1))));
-            SimpleMlpAdaLn net = SimpleMlpAdaLn.load(w, cfg, cvae, m);
-            NDArray out = net.forward(xt, m.create(tt), z);
+            NDArray out = new DiffusionTrainingForward(w, m, cfg.diffDepth()).forward(xt, m.create(tt), z);
             NDArray diffLoss = mse(out.get(":, 0:" + cvae), noise);
             ce = ceLoss.getFloat();
             diff = diffLoss.getFloat();
