@@ -1,0 +1,48 @@
+package dev.hart.cli;
+
+import dev.hart.model.demo.DemoCheckpoint;
+import dev.hart.model.demo.DemoTrainer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hart train-demo}: trains the small demo checkpoint from scratch on the procedurally generated shapes. */
+@Command(name = "train-demo", mixinStandardHelpOptions = true,
+        description = "Train the demo HART checkpoint (hybrid tokenizer, then transformer + residual diffusion) on the"
+                + " generated coloured-shapes captions, offline, on the CPU. Writes llm/, tokenizer/ and text/ to --out;"
+                + " the training state goes to --out/.train-state for --resume.")
+public final class TrainDemoCommand implements Callable<Integer> {
+
+    @Option(names = "--out", description = "checkpoint directory (default: ${DEFAULT-VALUE})")
+    Path out = Path.of(DemoCheckpoint.DEFAULT_DIR);
+
+    @Option(names = "--vae-steps", description = "tokenizer training steps (default: ${DEFAULT-VALUE})")
+    int vaeSteps = DemoTrainer.Options.defaults(Path.of(".")).vaeSteps();
+
+    @Option(names = "--steps", description = "transformer + diffusion training steps (default: ${DEFAULT-VALUE})")
+    int arSteps = DemoTrainer.Options.defaults(Path.of(".")).arSteps();
+
+    @Option(names = "--batch", description = "images per step (default: ${DEFAULT-VALUE})")
+    int batch = DemoTrainer.Options.defaults(Path.of(".")).batch();
+
+    @Option(names = "--save-every", description = "save checkpoint + state every N steps (default: ${DEFAULT-VALUE})")
+    int saveEvery = DemoTrainer.Options.defaults(Path.of(".")).saveEvery();
+
+    @Option(names = "--seed", description = "data and initialisation seed (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--resume", description = "continue from --out/.train-state")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        if (vaeSteps < 0 || arSteps < 0 || batch <= 0 || saveEvery <= 0) {
+            throw new IllegalArgumentException("--vae-steps and --steps must be >= 0, --batch and --save-every > 0");
+        }
+        DemoTrainer.Options d = DemoTrainer.Options.defaults(out);
+        new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, batch, d.vaeLr(), d.arLr(), saveEvery, resume, seed,
+                d.lastScaleKeep()), System.out).run();
+        return 0;
+    }
+}

@@ -1,0 +1,406 @@
+package dev.hart.model.demo;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hart.model.Trace;
+import dev.hart.model.config.HartConfig;
+import dev.hart.model.config.TokenizerConfig;
+import dev.hart.model.diffusion.SimpleMlpAdaLn;
+import dev.hart.model.text.PromptEncoding;
+import dev.hart.model.text.Qwen2TextEncoder;
+import dev.hart.model.tokenizer.MultiScaleQuantizer;
+import dev.hart.model.tokenizer.VaeDecoder;
+import dev.hart.model.tokenizer.VaeEncoder;
+import dev.hart.model.transformer.HartTransformer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Trains the demo checkpoint the way HART trains, at toy scale, on the CPU:
+ * <ol>
+ *   <li><b>tokenizer</b>: the hybrid VAE (the project's own {@link VaeEncoder}, {@link MultiScaleQuantizer}
+ *   and {@link VaeDecoder}, built every step from differentiable parameters). The first steps train the
+ *   continuous autoencoder alone; then the codebook is initialised from encoder outputs and each step
+ *   decodes the discrete latent (straight-through) or the continuous one with probability 1/2, with
+ *   reconstruction + codebook + commitment losses.</li>
+ *   <li><b>transformer + residual diffusion</b> (tokenizer frozen): next-scale cross-entropy over all
+ *   scales given the text context (teacher forcing, {@link TransformerTrainingForward}), last-scale token
+ *   subsampling, CFG dropout of the context; the residual diffusion MLP (the project's
+ *   {@link SimpleMlpAdaLn}, trained through {@link DiffusionTrainingForward}) learns ε on (continuous latent − discrete latent) residuals of the kept tokens,
+ *   conditioned on the transformer's last hidden state. Only the ε output is trained (the variance
+ *   channels keep their zero initialisation, i.e. the midpoint of the learned range).</li>
+ * </ol>
+ * Progress and losses are printed; the checkpoint and the training state (parameters + Adam moments) are
+ * saved every {@code saveEvery} steps and at the end, and a run resumes from the saved state.
+ */
+public final class DemoTrainer {
+
+    /** Training knobs. */
+    public record Options(Path out, int vaeSteps, int arSteps, int batch, double vaeLr, double arLr, int saveEvery,
+                          boolean resume, long seed, double lastScaleKeep) {
+        public static Options defaults(Path out) {
+            return new Options(out, 400, 600, 16, 1e-3, 1e-3, 50, false, 1, 0.5);
+        }
+    }
+
+    private static final int CODEBOOK_INIT_FRACTION = 4;   // continuous-only for the first quarter of tokenizer steps
+    private static final float VAE_SCALE = 0.6f;
+
+    private final Options o;
+    private final PrintStream log;
+    private final HartConfig cfg = DemoCheckpoint.llmConfig();
+    private final TokenizerConfig tcfg = DemoCheckpoint.tokenizerConfig();
+    private final DemoDataset data;
+    private final double[] alphasCumprod = cosineAlphasCumprod();
+    private int skipped;
+
+    public DemoTrainer(Options options, PrintStream log) {
+        this.o = options;
+        this.log = log;
+        this.data = DemoDataset.training(DemoDataset.DEFAULT_SIDE, options.seed());
+    }
+
+    private Path statePath() {
+        return o.out().resolve(".train-state/state.safetensors");
+    }
+
+    private Path progressPath() {
+        return o.out().resolve(".train-state/progress.json");
+    }
+
+    public void run() {
+        System.setProperty("ai.djl.offline", "true");
+        Engine.getInstance().setRandomSeed((int) o.seed());
+        Path textDir = o.out().resolve("text");
+        try (NDManager base = NDManager.newBaseManager();
+             TrainableWeights w = new TrainableWeights(base, o.seed())) {
+            int step = 0;
+            if (o.resume() && Files.isRegularFile(statePath())) {
+                w.loadState(statePath());
+                step = readProgress();
+                log.printf("resumed at step %d from %s (%d tensors)%n", step, statePath(), w.size());
+            } else {
+                DemoTextModel.write(textDir, o.seed());
+                defineParameters(w, base, cfg, tcfg);
+                log.printf("new model: tokenizer %,d parameters, transformer+diffusion %,d parameters%n",
+                        w.names().stream().filter(DemoCheckpoint::isVae).mapToLong(n -> w.param(n).getShape().size()).sum(),
+                        w.names().stream().filter(n -> !DemoCheckpoint.isVae(n)).mapToLong(n -> w.param(n).getShape().size()).sum());
+            }
+            if (!Files.isDirectory(textDir)) {
+                DemoTextModel.write(textDir, o.seed());
+            }
+            long t0 = System.nanoTime();
+            int total = o.vaeSteps() + o.arSteps();
+            try (Qwen2TextEncoder text = Qwen2TextEncoder.load(textDir, cfg.contextToken())) {
+                while (step < total) {
+                    long ts = System.nanoTime();
+                    String losses;
+                    try (NDManager m = base.newSubManager()) {
+                        if (step < o.vaeSteps()) {
+                            if (step == o.vaeSteps() / CODEBOOK_INIT_FRACTION) {
+                                initCodebook(w, m, step);
+                            }
+                            losses = vaeStep(w, m, step);
+                        } else {
+                            losses = arStep(w, m, text, step);
+                        }
+                    }
+                    step++;
+                    if (step % 10 == 0 || step <= 3 || step == total) {
+                        log.printf("step %d/%d [%s] %s  %.2f s/step, %.1f min elapsed%n", step, total,
+                                step <= o.vaeSteps() ? "tokenizer" : "transformer+diffusion", losses,
+                                (System.nanoTime() - ts) / 1e9, (System.nanoTime() - t0) / 6e10);
+                    }
+                    if (step % o.saveEvery() == 0 || step == total || step == o.vaeSteps()) {
+                        save(w, step);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Lets the inference loaders define every parameter (names, shapes) and initialises them. */
+    static void defineParameters(TrainableWeights w, NDManager base, HartConfig cfg, TokenizerConfig tcfg) {
+        w.recording(true);
+        try (NDManager m = base.newSubManager()) {
+            VaeEncoder.load(w, tcfg, m).close();
+            VaeDecoder.load(w, tcfg, m).close();
+            MultiScaleQuantizer.load(w, tcfg, m).close();
+            HartTransformer.load(w, cfg, tcfg.vocabSize(), tcfg.zChannels(), m).close();
+            SimpleMlpAdaLn.load(w, cfg, tcfg.zChannels(), m).close();
+        } finally {
+            w.recording(false);
+        }
+    }
+
+    private record Batch(List<DemoScene> scenes, NDArray images) {
+    }
+
+    private Batch batch(NDManager m, int step) {
+        int b = o.batch();
+        int side = data.side();
+        float[] px = new float[b * 3 * side * side];
+        List<DemoScene> scenes = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            DemoDataset.Sample s = data.sample((long) step * b + i);
+            scenes.add(s.scene());
+            System.arraycopy(s.image().toPlusMinusOne(), 0, px, i * 3 * side * side, 3 * side * side);
+        }
+        NDArray raw = m.create(px, new Shape(b, 3, side, side));
+        NDArray images = raw.duplicate();   // torch-owned memory for autograd (see TrainableWeights)
+        raw.close();
+        return new Batch(scenes, images);
+    }
+
+    private static NDArray mse(NDArray a, NDArray b) {
+        return a.sub(b).square().mean();
+    }
+
+    private String vaeStep(TrainableWeights w, NDManager m, int step) {
+        Batch batch = batch(m, step);
+        SplittableRandom r = new SplittableRandom(o.seed() * 31 + step);
+        boolean quantize = step >= o.vaeSteps() / CODEBOOK_INIT_FRACTION;
+        boolean discrete = quantize && r.nextBoolean();
+        float recon;
+        float vq = 0;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            VaeEncoder enc = VaeEncoder.load(w, tcfg, m);
+            VaeDecoder dec = VaeDecoder.load(w, tcfg, m);
+            NDArray f = enc.encode(batch.images(), Trace.NONE);
+            NDArray z = f;
+            NDArray loss;
+            if (quantize) {
+                MultiScaleQuantizer q = MultiScaleQuantizer.load(w, tcfg, m);
+                int[] pns = cfg.patchNumsArray();
+                MultiScaleQuantizer.HybridCodes codes = q.quantizeHybrid(f.stopGradient(), pns, Trace.NONE);
+                NDArray fd = q.accumulate(codes.indices(), null, pns, Trace.NONE);
+                NDArray vqLoss = mse(fd, f.stopGradient()).add(mse(f, fd.stopGradient()).mul(0.25f));
+                vq = vqLoss.getFloat();
+                if (discrete) {
+                    z = f.add(fd.sub(f).stopGradient());     // straight-through
+                }
+                NDArray rec = dec.decode(z, Trace.NONE);
+                NDArray recLoss = mse(rec, batch.images());
+                recon = recLoss.getFloat();
+                loss = recLoss.add(vqLoss);
+            } else {
+                NDArray rec = dec.decode(z, Trace.NONE);
+                loss = mse(rec, batch.images());
+                recon = loss.getFloat();
+            }
+            gc.backward(loss);
+        }
+        double gnorm = w.gradientNorm(quantize ? DemoCheckpoint::isVae : name -> DemoCheckpoint.isVae(name) && !name.startsWith("quantize."));
+        // before the codebook exists the quantizer's parameters get no gradient: leave them (and their Adam state) alone
+        java.util.function.Predicate<String> used = quantize ? DemoCheckpoint::isVae
+                : name -> DemoCheckpoint.isVae(name) && !name.startsWith("quantize.");
+        boolean applied = w.adamStep(used, lr(o.vaeLr(), step, o.vaeSteps()), 0.9, 0.99, 1e-8);
+        if (!applied) {
+            skipped++;
+        }
+        return String.format("recon_mse %.4f (%s) vq %.4f grad_norm %.3g%s", recon, 
+                quantize ? (discrete ? "discrete" : "continuous") : "autoencoder", vq, gnorm,
+                applied ? "" : " (skipped: non-finite gradient, " + skipped + " so far)");
+    }
+
+    /** Codebook rows from encoder outputs at random token positions, scaled down for the finer scales' residuals. */
+    private void initCodebook(TrainableWeights w, NDManager m, int step) {
+        JniUtils.setGradMode(false);
+        TrainableWeights frozen = w.detached(true);
+        try {
+            VaeEncoder enc = VaeEncoder.load(frozen, tcfg, m);
+            NDArray f = enc.encode(batch(m, step + 100_000).images(), Trace.NONE);
+            NDArray tokens = MultiScaleQuantizer.latentToTokens(f).reshape(-1, tcfg.zChannels());
+            long rows = tokens.getShape().get(0);
+            SplittableRandom r = new SplittableRandom(o.seed() + 7);
+            long[] pick = new long[tcfg.vocabSize()];
+            float[] scale = new float[tcfg.vocabSize()];
+            for (int i = 0; i < pick.length; i++) {
+                pick[i] = r.nextLong(rows);
+                scale[i] = (float) (0.1 + 0.9 * r.nextDouble());
+            }
+            NDArray book = tokens.get(m.create(pick)).mul(m.create(scale, new Shape(pick.length, 1)));
+            w.put("quantize.embedding.weight", book);
+            log.printf("codebook initialised from %d encoder tokens (latent rms %.3f)%n", rows, f.square().mean().sqrt().getFloat());
+        } finally {
+            w.detached(false);
+        }
+    }
+
+    private String arStep(TrainableWeights w, NDManager m, Qwen2TextEncoder text, int step) {
+        Batch batch = batch(m, step);
+        int b = o.batch();
+        int t = cfg.contextToken();
+        int[] pns = cfg.patchNumsArray();
+        int n = pns.length;
+        int p = cfg.lastPatch();
+        int cvae = tcfg.zChannels();
+        SplittableRandom r = new SplittableRandom(o.seed() * 131 + step);
+
+        // targets from the frozen tokenizer
+        JniUtils.setGradMode(false);
+        w.detached(true);
+        List<NDArray> idx;
+        List<NDArray> nextInputs = new ArrayList<>();
+        NDArray residual;
+        NDArray lastCodes;
+        try {
+            VaeEncoder enc = VaeEncoder.load(w, tcfg, m);
+            MultiScaleQuantizer q = MultiScaleQuantizer.load(w, tcfg, m);
+            NDArray f = enc.encode(batch.images(), Trace.NONE);
+            idx = q.quantizeHybrid(f, pns, Trace.NONE).indices();
+            NDArray fHat = m.zeros(new Shape(b, cvae, p, p));
+            for (int si = 0; si < n - 1; si++) {
+                NDArray h = MultiScaleQuantizer.tokensToLatent(q.embed(idx.get(si)), pns[si]);
+                nextInputs.add(MultiScaleQuantizer.latentToTokens(q.nextAutoregressiveInput(si, pns, fHat, h)));
+            }
+            lastCodes = q.embed(idx.get(n - 1));                                   // [B, P², Cvae]
+            residual = MultiScaleQuantizer.latentToTokens(f.sub(fHat)).sub(lastCodes); // f = f_hat_d + residual
+        } finally {
+            w.detached(false);
+        }
+
+        // text context with CFG dropout (dropped rows = the unconditional branch of inference)
+        List<String> captions = batch.scenes().stream().map(DemoScene::caption).toList();
+        PromptEncoding enc = text.encode(captions, false, t, text.tokenizer().paddingSide(), Trace.NONE);
+        float[] ctx = enc.context().clone();
+        long[] mask = enc.mask().clone();
+        long[] pos = enc.positionIds().clone();
+        int hid = enc.hidden();
+        for (int i = 0; i < b; i++) {
+            if (r.nextDouble() < cfg.condDropRate()) {
+                java.util.Arrays.fill(ctx, i * t * hid, (i + 1) * t * hid, 0f);
+                java.util.Arrays.fill(mask, i * t, (i + 1) * t, 0L);
+                mask[i * t] = 1;
+                java.util.Arrays.fill(pos, i * t, (i + 1) * t, 0L);
+            }
+        }
+        // last-scale token subsampling
+        int keepCount = Math.max(1, (int) Math.round(o.lastScaleKeep() * p * p));
+        long[] keep = r.longs(0, p * p).distinct().limit(keepCount).sorted().toArray();
+        while (keep.length < keepCount) {
+            keep = r.longs(0, p * p).distinct().limit(keepCount).sorted().toArray();
+        }
+
+        float ce;
+        float diff;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray context = m.create(ctx, new Shape(b, t, hid));
+            NDArray maskA = m.create(mask, new Shape(b, t));
+            NDArray posA = m.create(pos, new Shape(b, t));
+            TransformerTrainingForward tf = new TransformerTrainingForward(cfg, w, m);
+            NDArray h = tf.startContext(context, maskA, posA);
+            List<NDArray> ceTerms = new ArrayList<>();
+            ceTerms.add(crossEntropy(tf.logits(h).get(":, " + (t - 1) + ":" + t + ", :"), idx.get(0)));
+            NDArray lastContext = posA.get(new NDIndex(":, -1"));
+            NDArray keepA = m.create(keep);
+            for (int si = 1; si < n; si++) {
+                boolean last = si == n - 1;
+                h = tf.stage(si, nextInputs.get(si - 1), lastContext, last ? keepA : null);
+                NDArray target = last ? idx.get(si).get(new NDIndex(":, {}", keepA)) : idx.get(si);
+                ceTerms.add(crossEntropy(tf.logits(h), target));
+            }
+            NDArray ceLoss = NDArrays.stack(new ai.djl.ndarray.NDList(ceTerms)).mean();
+            // residual diffusion on the kept last-scale tokens
+            NDArray codesKept = lastCodes.get(new NDIndex(":, {}", keepA));
+            NDArray z = tf.diffusionCondition(h, codesKept).reshape(-1, cfg.embedDim());
+            NDArray x0 = residual.get(new NDIndex(":, {}", keepA)).reshape(-1, cvae).div(VAE_SCALE);
+            int mul = cfg.diffusionBatchMul();
+            z = z.repeat(0, mul);
+            x0 = x0.repeat(0, mul);
+            int rows = (int) x0.getShape().get(0);
+            float[] tt = new float[rows];
+            float[] a = new float[rows];
+            float[] s = new float[rows];
+            for (int i = 0; i < rows; i++) {
+                int ti = r.nextInt(1000);
+                tt[i] = ti;
+                a[i] = (float) Math.sqrt(alphasCumprod[ti]);
+                s[i] = (float) Math.sqrt(1 - alphasCumprod[ti]);
+            }
+            NDArray noise = m.randomNormal(x0.getShape());
+            NDArray xt = x0.mul(m.create(a, new Shape(rows, 1))).add(noise.mul(m.create(s, new Shape(rows, 1))));
+            NDArray out = new DiffusionTrainingForward(w, m, cfg.diffDepth()).forward(xt, m.create(tt), z);
+            NDArray diffLoss = mse(out.get(":, 0:" + cvae), noise);
+            ce = ceLoss.getFloat();
+            diff = diffLoss.getFloat();
+            gc.backward(ceLoss.add(diffLoss));
+        }
+        int arStep = step - o.vaeSteps();
+        double gnorm = w.gradientNorm(name -> !DemoCheckpoint.isVae(name));
+        boolean applied = w.adamStep(name -> !DemoCheckpoint.isVae(name), lr(o.arLr(), arStep, o.arSteps()), 0.9, 0.98, 1e-8);
+        if (!applied) {
+            skipped++;
+        }
+        return String.format("ce %.3f diffusion_mse %.4f grad_norm %.3g%s", ce, diff, gnorm,
+                applied ? "" : " (skipped: non-finite gradient, " + skipped + " so far)");
+    }
+
+    private static NDArray crossEntropy(NDArray logits, NDArray targets) {
+        long v = logits.getShape().getLastDimension();
+        NDArray logp = logits.logSoftmax(-1);
+        NDArray oneHot = targets.toType(DataType.INT64, false).oneHot((int) v, DataType.FLOAT32);
+        return logp.mul(oneHot).sum(new int[] {-1}).mean().neg();
+    }
+
+    /** Linear warm-up over 20 steps, then cosine decay to 10%. */
+    private static double lr(double peak, int step, int steps) {
+        if (step < 20) {
+            return peak * (step + 1) / 20.0;
+        }
+        double prog = Math.min(1.0, (step - 20) / (double) Math.max(1, steps - 20));
+        return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * prog)));
+    }
+
+    /** The base 1000-step cosine schedule's cumulative alphas (spec 5.2). */
+    static double[] cosineAlphasCumprod() {
+        double[] ac = new double[1000];
+        double prod = 1;
+        for (int i = 0; i < 1000; i++) {
+            double beta = Math.min(1 - abar((i + 1) / 1000.0) / abar(i / 1000.0), 0.999);
+            prod *= 1 - beta;
+            ac[i] = prod;
+        }
+        return ac;
+    }
+
+    private static double abar(double u) {
+        double c = Math.cos((u + 0.008) / 1.008 * Math.PI / 2);
+        return c * c;
+    }
+
+    private void save(TrainableWeights w, int step) {
+        JniUtils.setGradMode(false);
+        DemoCheckpoint.writeModel(o.out(), w);
+        w.saveState(statePath());
+        ObjectNode pr = new ObjectMapper().createObjectNode();
+        pr.put("step", step);
+        pr.put("vae_steps", o.vaeSteps());
+        pr.put("ar_steps", o.arSteps());
+        DemoCheckpoint.writeJson(progressPath(), pr);
+        log.printf("saved checkpoint and training state at step %d to %s%n", step, o.out());
+    }
+
+    private int readProgress() {
+        try {
+            return new ObjectMapper().readTree(progressPath().toFile()).path("step").asInt();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + progressPath(), e);
+        }
+    }
+}
