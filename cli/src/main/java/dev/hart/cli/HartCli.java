@@ -15,8 +15,21 @@ public final class HartCli implements Runnable {
     public static void main(String[] args) {
         // DJL must never try the network (platform-notes): set before any engine class loads.
         System.setProperty("ai.djl.offline", "true");
-        int code = new CommandLine(new HartCli()).execute(args);
-        System.exit(code);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with bad-input errors reported as one clear line (exit 2) instead of a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new HartCli());
+        cmd.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException
+                    || ex instanceof java.nio.file.NoSuchFileException) {
+                cl.getErr().println("hart " + cl.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cmd;
     }
 
     @Override
