@@ -135,6 +135,10 @@ public final class StageCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 r.close();
                 closeAll(owned);
+                // SIGTERM after a clean close is a normal end: exit 0 (the JVM's default would be 143)
+                System.out.flush();
+                System.err.flush();
+                Runtime.getRuntime().halt(r.failure() == null ? 0 : 1);
             }, "stage-shutdown"));
             new Thread(() -> {
                 // announce once the HTTP port is known (tests and scripts wait for this line)
