@@ -1,5 +1,7 @@
 package dev.hart.model.checkpoint;
 
+import dev.hart.model.io.ShardedWeights;
+
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.config.TokenizerConfig;
 import dev.hart.model.io.SafeTensors;

@@ -1,5 +1,7 @@
 package dev.hart.model.checkpoint;
 
+import dev.hart.model.io.ShardedWeights;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.io.WeightSource;

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.hart.model.Trace;
-import dev.hart.model.io.ShardedSafeTensors;
+import dev.hart.model.io.ShardedWeights;
 import dev.hart.model.io.WeightSource;
 
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ public final class Qwen2TextEncoder implements AutoCloseable {
             throw new IllegalArgumentException("text encoder checkpoint directory does not exist: " + dir.toAbsolutePath());
         }
         Qwen2Config config = Qwen2Config.load(dir);
-        WeightSource all = ShardedSafeTensors.openDirectory(dir);
+        WeightSource all = ShardedWeights.openSafetensorsDirectory(dir);
         try {
             String prefix = modelPrefix(all, dir);
             Qwen2Tokenizer tokenizer = Qwen2Tokenizer.load(dir);

@@ -2,7 +2,7 @@ package dev.hart.model.text;
 
 import dev.hart.model.io.SafeTensors;
 import dev.hart.model.io.SafeTensorsWriter;
-import dev.hart.model.io.ShardedSafeTensors;
+import dev.hart.model.io.ShardedWeights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +45,7 @@ class ShardedCheckpointTest {
             Files.copy(TinyModel.DIR.resolve(f), tmp.resolve(f));
         }
 
-        try (ShardedSafeTensors sharded = ShardedSafeTensors.open(tmp.resolve("model.safetensors.index.json"))) {
+        try (ShardedWeights sharded = ShardedWeights.open(tmp.resolve("model.safetensors.index.json"), SafeTensors::open)) {
             assertThat(sharded.names()).contains("model.norm.weight", "model.embed_tokens.weight", "lm_head.weight");
             assertThat(sharded.shape("model.embed_tokens.weight")).containsExactly(704, 64);
             assertThatThrownBy(() -> sharded.shape("model.nope")).isInstanceOf(IllegalArgumentException.class)
@@ -86,10 +86,10 @@ class ShardedCheckpointTest {
     void indexNamingAMissingShardFailsClearly() throws Exception {
         Files.writeString(tmp.resolve("model.safetensors.index.json"),
                 "{\"weight_map\":{\"model.norm.weight\":\"model-00009-of-00009.safetensors\"}}");
-        assertThatThrownBy(() -> ShardedSafeTensors.openDirectory(tmp))
+        assertThatThrownBy(() -> ShardedWeights.openSafetensorsDirectory(tmp))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model-00009-of-00009.safetensors");
         Files.delete(tmp.resolve("model.safetensors.index.json"));
-        assertThatThrownBy(() -> ShardedSafeTensors.openDirectory(tmp))
+        assertThatThrownBy(() -> ShardedWeights.openSafetensorsDirectory(tmp))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model.safetensors");
     }
 }

@@ -1,10 +1,9 @@
-package dev.hart.model.checkpoint;
+package dev.hart.model.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hart.model.io.WeightSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +22,7 @@ import java.util.function.Function;
  * ({@code model.safetensors.index.json} / {@code pytorch_model.bin.index.json}: {@code weight_map} from
  * tensor name to shard file name). Shards are opened once each, when the index is read.
  */
-final class ShardedWeights implements WeightSource, AutoCloseable {
+public final class ShardedWeights implements WeightSource, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,7 +34,8 @@ final class ShardedWeights implements WeightSource, AutoCloseable {
         this.shards = shards;
     }
 
-    static ShardedWeights open(Path indexJson, Function<Path, WeightSource> opener) {
+    /** The shards of an index, each opened with {@code opener} (e.g. {@code SafeTensors::open}, a .bin reader). */
+    public static ShardedWeights open(Path indexJson, Function<Path, WeightSource> opener) {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readString(indexJson));
@@ -74,6 +74,22 @@ final class ShardedWeights implements WeightSource, AutoCloseable {
         return new ShardedWeights(Collections.unmodifiableMap(byName), new ArrayList<>(openedShards.values()));
     }
 
+    /**
+     * The weights of a Hugging Face safetensors directory: {@code model.safetensors.index.json} with its shards when
+     * present, else the single {@code model.safetensors}.
+     */
+    public static WeightSource openSafetensorsDirectory(Path dir) {
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(index)) {
+            return open(index, SafeTensors::open);
+        }
+        Path single = dir.resolve("model.safetensors");
+        if (Files.isRegularFile(single)) {
+            return SafeTensors.open(single);
+        }
+        throw new IllegalArgumentException("no model.safetensors or model.safetensors.index.json in " + dir.toAbsolutePath());
+    }
+
     private WeightSource shardOf(String name) {
         WeightSource s = byName.get(name);
         if (s == null) {
@@ -102,7 +118,7 @@ final class ShardedWeights implements WeightSource, AutoCloseable {
         return shardOf(name).load(manager, name);
     }
 
-    static void closeIfPossible(WeightSource s) {
+    public static void closeIfPossible(WeightSource s) {
         if (s instanceof AutoCloseable c) {
             try {
                 c.close();
