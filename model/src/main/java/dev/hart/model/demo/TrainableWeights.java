@@ -2,6 +2,7 @@ package dev.hart.model.demo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
@@ -199,24 +200,21 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
                 if (!trainable(name) || !filter.test(name)) {
                     continue;
                 }
-                NDArray g = p.getGradient();
-                if (!g.getShape().equals(p.getShape())) {
-                    g.close();     // no gradient this step (parameter unused)
-                    continue;
-                }
-                if (clip < 1f) {
-                    NDArray clipped = g.mul(clip);
-                    g.close();
-                    g = clipped;
-                }
                 NDArray m = adamM.computeIfAbsent(name, k -> manager.zeros(p.getShape()));
                 NDArray v = adamV.computeIfAbsent(name, k -> manager.zeros(p.getShape()));
-                m.muli(beta1).addi(g.mul(1 - beta1));
-                v.muli(beta2).addi(g.square().muli(1 - beta2));
-                NDArray update = m.div(c1).divi(v.div(c2).sqrt().addi(eps)).muli(lr);
-                p.subi(update);
-                update.close();
-                g.close();
+                // every temporary of the update is freed here (they would otherwise live in the weights' manager)
+                try (NDScope ignored = new NDScope()) {
+                    NDArray g = p.getGradient();
+                    if (!g.getShape().equals(p.getShape())) {
+                        continue;     // no gradient this step (parameter unused)
+                    }
+                    if (clip < 1f) {
+                        g = g.mul(clip);
+                    }
+                    m.muli(beta1).addi(g.mul(1 - beta1));
+                    v.muli(beta2).addi(g.square().muli(1 - beta2));
+                    p.subi(m.div(c1).divi(v.div(c2).sqrt().addi(eps)).muli(lr));
+                }
             }
             zeroGradients(filter);
         } finally {
@@ -247,10 +245,9 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
         double s = 0;
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             if (trainable(e.getKey()) && filter.test(e.getKey())) {
-                NDArray g = e.getValue().getGradient();
-                double gs = g.square().sum().getFloat();
-                s += gs;
-                g.close();
+                try (NDScope ignored = new NDScope()) {
+                    s += e.getValue().getGradient().square().sum().getFloat();
+                }
             }
         }
         return Math.sqrt(s);
