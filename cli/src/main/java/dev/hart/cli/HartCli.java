@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The single `hart` command. Every user-facing entry point is a subcommand registered here. */
 @Command(name = "hart", mixinStandardHelpOptions = true, version = "hart 0.1.0",
         description = "HART text-to-image generation as a Kafka streaming pipeline.",
-        subcommands = {CommandLine.HelpCommand.class, ParityCommand.class, IngestCommand.class, StatusCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, ParityCommand.class, IngestCommand.class, IngestAppCommand.class, StatusCommand.class,
                 TopicsCommand.class, GenerateCommand.class, StageCommand.class, BenchCommand.class,
                 TrainDemoCommand.class, EvalDemoCommand.class})
 public final class HartCli implements Runnable {

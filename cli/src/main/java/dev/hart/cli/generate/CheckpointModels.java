@@ -16,6 +16,7 @@ import dev.hart.stage.diffusion.ResidualModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -55,13 +56,15 @@ public final class CheckpointModels implements StageModels {
             throw new IllegalArgumentException("Not a HART checkpoint directory (needs llm/ and tokenizer/): "
                     + dir.toAbsolutePath());
         }
-        Path textDir = textModel != null ? textModel : Qwen2PromptEncoder.findTextModel(dir).orElseThrow(() ->
-                new IllegalArgumentException("Checkpoint " + dir.toAbsolutePath() + " has no text model (no text_model_path"
-                        + " in llm/config.json, no text/ folder): pass --text-model DIR (the Qwen2 folder)"));
+        // only the ar-stage needs the text model: look for it when that stage loads
+        Optional<Path> textDir = textModel != null ? Optional.of(textModel) : Qwen2PromptEncoder.findTextModel(dir);
         boolean systemPrompt = Qwen2PromptEncoder.systemPromptAllowed(dir);
         return new CheckpointModels(() -> ModelSource.checkpoint(dir), CheckpointId.ofDirectory(dir),
-                "checkpoint at " + dir.toAbsolutePath(), c -> new Qwen2PromptEncoder(textDir, c, systemPrompt),
-                "qwen2 at " + textDir.toAbsolutePath());
+                "checkpoint at " + dir.toAbsolutePath(),
+                c -> new Qwen2PromptEncoder(textDir.orElseThrow(() -> new IllegalArgumentException("Checkpoint "
+                        + dir.toAbsolutePath() + " has no text model (no text_model_path in llm/config.json, no text/"
+                        + " folder): pass --text-model DIR (the Qwen2 folder)")), c, systemPrompt),
+                textDir.map(t -> "qwen2 at " + t.toAbsolutePath()).orElse("none found; the ar stage needs --text-model"));
     }
 
     public static CheckpointModels random(String configName) {
