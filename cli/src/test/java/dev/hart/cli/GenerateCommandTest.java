@@ -38,7 +38,8 @@ class GenerateCommandTest {
         String text = captured.toString(StandardCharsets.UTF_8);
         System.out.println(text);
         assertThat(code).isZero();
-        assertThat(text).contains("--random-weights tiny-a").contains("3 of 3 image(s)").contains(out.resolve("cli-test").toString());
+        // with no --checkpoint the committed demo checkpoint is the default
+        assertThat(text).contains("using the demo checkpoint").contains("3 of 3 image(s)").contains(out.resolve("cli-test").toString());
         Path job = out.resolve("cli-test");
         for (int i = 0; i < 3; i++) {
             assertThat(job.resolve(String.format("cli-test-%05d.png", i))).exists();
@@ -49,7 +50,7 @@ class GenerateCommandTest {
         JsonNode first = new ObjectMapper().readTree(manifest.get(0));
         assertThat(first.path("prompt").asText()).isEqualTo("a red circle");
         assertThat(first.path("seed").asLong()).isEqualTo(1);
-        assertThat(first.path("checkpoint").asText()).isEqualTo("random:tiny-a");
+        assertThat(first.path("checkpoint").asText()).isEqualTo("demo");
         assertThat(first.path("timingsMs").has("ar")).isTrue();
     }
 
