@@ -22,9 +22,9 @@ import java.util.List;
 
 /**
  * The stage-facing models of a {@link BenchModel} (random weights or a checkpoint), so the pipeline and the direct
- * path run exactly the same model code: the AR generator behind the hashed-word prompt encoder (the stand-in the
- * stages use until the Qwen2 encoder is wired; the text encoder is timed separately), the real residual sampler,
- * the VAE decoder.
+ * path run exactly the same model code: the AR generator behind the hashed-word prompt encoder (so pipeline timings
+ * leave the text encoder out; it is timed on its own by {@link TextEncoderBench}), the real residual sampler, the VAE
+ * decoder. It shares one model source across the stages, unlike the stages' own adapters (which each open theirs).
  */
 final class BenchStageModels implements StageModels {
     private final BenchModel model;
