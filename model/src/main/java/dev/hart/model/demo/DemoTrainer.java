@@ -15,6 +15,7 @@ import dev.hart.model.Trace;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.config.TokenizerConfig;
 import dev.hart.model.diffusion.SimpleMlpAdaLn;
+import dev.hart.model.nn.TorchScalars;
 import dev.hart.model.text.PromptEncoding;
 import dev.hart.model.text.Qwen2TextEncoder;
 import dev.hart.model.tokenizer.MultiScaleQuantizer;
@@ -189,7 +190,7 @@ public final class DemoTrainer {
                 int[] pns = cfg.patchNumsArray();
                 MultiScaleQuantizer.HybridCodes codes = q.quantizeHybrid(f.stopGradient(), pns, Trace.NONE);
                 NDArray fd = q.accumulate(codes.indices(), null, pns, Trace.NONE);
-                NDArray vqLoss = mse(fd, f.stopGradient()).add(mse(f, fd.stopGradient()).mul(0.25f));
+                NDArray vqLoss = mse(fd, f.stopGradient()).add(TorchScalars.mul(mse(f, fd.stopGradient()), 0.25f));
                 vq = vqLoss.getFloat();
                 if (discrete) {
                     z = f.add(fd.sub(f).stopGradient());     // straight-through

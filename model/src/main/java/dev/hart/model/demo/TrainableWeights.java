@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.hart.model.io.SafeTensors;
+import dev.hart.model.nn.TorchScalars;
 import dev.hart.model.io.SafeTensorsWriter;
 import dev.hart.model.io.WeightSource;
 import java.nio.file.Files;
@@ -80,8 +81,8 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
     @Override
     public NDArray load(NDManager target, String name) {
         NDArray p = require(name);
-        // mul(1) rather than duplicate(): DJL's duplicate does not keep the autograd edge to the parameter
-        NDArray copy = detached ? p.stopGradient().duplicate() : p.mul(1f);
+        // a product rather than duplicate(): DJL's duplicate does not keep the autograd edge to the parameter
+        NDArray copy = detached ? p.stopGradient().duplicate() : TorchScalars.mul(p, 1f);
         copy.attach(target);
         return copy;
     }
@@ -183,7 +184,8 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
     public boolean adamStep(java.util.function.Predicate<String> filter, double lr, double beta1, double beta2, double eps) {
         double norm = gradientNorm(filter);
         if (!Double.isFinite(norm) || norm > SKIP_NORM) {
-            // a non-finite or absurd gradient (seen occasionally with this CPU build) must not poison the moments
+            // a non-finite or absurd gradient must not poison the moments (a guard: with TorchScalars and the
+            // narrow-conv padding none has been seen since)
             zeroGradients(filter);
             return false;
         }

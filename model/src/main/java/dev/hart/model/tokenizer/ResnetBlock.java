@@ -32,13 +32,15 @@ final class ResnetBlock {
             NDArray h = ScopedOps.run(() -> conv1.forward(VaeOps.siluConsuming(norm1.forward(x))));
             NDArray h2 = ScopedOps.run(() -> conv2.forward(VaeOps.siluConsuming(norm2.forward(h))));
             h.close();
-            if (shortcut == null) {
-                return h2.addi(x);
+            NDArray skip = shortcut == null ? x : shortcut.forward(x);
+            NDArray out = VaeOps.recordingGradients() ? h2.add(skip) : h2.addi(skip);
+            if (out != h2) {
+                h2.close();
             }
-            NDArray s = shortcut.forward(x);
-            h2.addi(s);
-            s.close();
-            return h2;
+            if (skip != x) {
+                skip.close();
+            }
+            return out;
         });
     }
 }
