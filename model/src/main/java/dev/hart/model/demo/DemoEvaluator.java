@@ -30,6 +30,7 @@ public final class DemoEvaluator {
 
     /** Everything {@link #run} measured. */
     public record Report(Accuracy training, Accuracy heldOut, Accuracy heldOutDiscreteOnly, Accuracy heldOutRenders,
+                         Accuracy heldOutRoundTrip,
                          double reconMseDiscrete, double reconMseHybrid, int reconImages) {
     }
 
@@ -67,13 +68,16 @@ public final class DemoEvaluator {
             Accuracy accHeldD = score(analyzer, held, heldDiscrete, null, null);
             // the scorer on the data set's own pictures of the same captions: the ceiling a perfect model reaches
             int renderSide = side;
-            Accuracy accRenders = score(analyzer, held,
-                    held.stream().map(sc -> SceneRenderer.render(sc, renderSide, 0f, 0f, 1f)).toList(), null, null);
+            List<RgbImage> renders = held.stream().map(sc -> SceneRenderer.render(sc, renderSide, 0f, 0f, 1f)).toList();
+            Accuracy accRenders = score(analyzer, held, renders, null, null);
+            // the same pictures through the tokenizer and back: the ceiling a generator over this tokenizer reaches
+            Accuracy accRoundTrip = score(analyzer, held, roundTrip(gen, renders), null, null);
             log.println("generated (cfg " + params.cfg() + ", seed " + params.seed() + "):");
             log.println("  training captions : " + accTrain);
             log.println("  held-out captions : " + accHeld);
             log.println("  held-out, discrete tokens only (no residual diffusion): " + accHeldD);
             log.println("  held-out, the data set's own renders (the scorer's ceiling): " + accRenders);
+            log.println("  held-out renders after a hybrid tokenizer round trip (the tokenizer's ceiling): " + accRoundTrip);
 
             double[] recon = reconstruction(gen, side, 64, sheet);
             log.printf("tokenizer reconstruction MSE on 64 held-out images ([0,1] pixels): discrete-only %.5f, hybrid %.5f%n",
@@ -82,7 +86,7 @@ public final class DemoEvaluator {
                 sheet.write(contactSheet);
                 log.println("contact sheet: " + contactSheet.toAbsolutePath());
             }
-            return new Report(accTrain, accHeld, accHeldD, accRenders, recon[0], recon[1], 64);
+            return new Report(accTrain, accHeld, accHeldD, accRenders, accRoundTrip, recon[0], recon[1], 64);
         }
     }
 
@@ -114,6 +118,28 @@ public final class DemoEvaluator {
         }
         double n = scenes.size();
         return new Accuracy(scenes.size(), bg / n, col / n, sh / n, pos / n, all / n);
+    }
+
+    /** Images encoded and decoded by the checkpoint's tokenizer along the hybrid path. */
+    private static List<RgbImage> roundTrip(DemoGenerator gen, List<RgbImage> images) {
+        JniUtils.setGradMode(false);
+        int side = images.get(0).side();
+        int n = 3 * side * side;
+        float[] px = new float[images.size() * n];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i).toPlusMinusOne(), 0, px, i * n, n);
+        }
+        List<RgbImage> out = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager();
+             HybridTokenizer tok = HybridTokenizer.load(gen.checkpoint().tokenizerWeights(), gen.checkpoint().tokenizerConfig(), m)) {
+            int[] pns = gen.checkpoint().llmConfig().patchNumsArray();
+            HybridTokenizer.Encoding e = tok.encode(m.create(px, new Shape(images.size(), 3, side, side)), pns, Trace.NONE);
+            float[] h = tok.decode(e.fHatFull(), Trace.NONE).toFloatArray();
+            for (int i = 0; i < images.size(); i++) {
+                out.add(RgbImage.fromPlusMinusOne(side, java.util.Arrays.copyOfRange(h, i * n, (i + 1) * n)));
+            }
+        }
+        return out;
     }
 
     /** Mean squared error of tokenizer round trips: [discrete-only, hybrid]. */

@@ -55,7 +55,7 @@ public final class DemoTrainer {
     public record Options(Path out, int vaeSteps, int arSteps, int batch, double vaeLr, double arLr, int saveEvery,
                           boolean resume, long seed, double lastScaleKeep) {
         public static Options defaults(Path out) {
-            return new Options(out, 400, 600, 16, 1e-3, 1e-3, 50, false, 1, 0.5);
+            return new Options(out, 1400, 2600, 32, 1e-3, 1e-3, 200, false, 1, 0.5);
         }
     }
 
@@ -306,17 +306,21 @@ public final class DemoTrainer {
             NDArray posA = m.create(pos, new Shape(b, t));
             TransformerTrainingForward tf = new TransformerTrainingForward(cfg, w, m);
             NDArray h = tf.startContext(context, maskA, posA);
+            // summed over every token of every scale, then divided by the token count: each token weighs the
+            // same, as in HART/VAR (a mean of per-scale means would weigh the 1x1 scale like the 8x8 one)
             List<NDArray> ceTerms = new ArrayList<>();
-            ceTerms.add(crossEntropy(tf.logits(h).get(":, " + (t - 1) + ":" + t + ", :"), idx.get(0)));
+            long tokens = 1;
+            ceTerms.add(crossEntropySum(tf.logits(h).get(":, " + (t - 1) + ":" + t + ", :"), idx.get(0)));
             NDArray lastContext = posA.get(new NDIndex(":, -1"));
             NDArray keepA = m.create(keep);
             for (int si = 1; si < n; si++) {
                 boolean last = si == n - 1;
                 h = tf.stage(si, nextInputs.get(si - 1), lastContext, last ? keepA : null);
                 NDArray target = last ? idx.get(si).get(new NDIndex(":, {}", keepA)) : idx.get(si);
-                ceTerms.add(crossEntropy(tf.logits(h), target));
+                ceTerms.add(crossEntropySum(tf.logits(h), target));
+                tokens += last ? keep.length : (long) pns[si] * pns[si];
             }
-            NDArray ceLoss = NDArrays.stack(new ai.djl.ndarray.NDList(ceTerms)).mean();
+            NDArray ceLoss = TorchScalars.mul(NDArrays.stack(new ai.djl.ndarray.NDList(ceTerms)).sum(), 1f / (tokens * b));
             // residual diffusion on the kept last-scale tokens
             NDArray codesKept = lastCodes.get(new NDIndex(":, {}", keepA));
             NDArray z = tf.diffusionCondition(h, codesKept).reshape(-1, cfg.embedDim());
@@ -352,11 +356,12 @@ public final class DemoTrainer {
                 applied ? "" : " (skipped: non-finite gradient, " + skipped + " so far)");
     }
 
-    private static NDArray crossEntropy(NDArray logits, NDArray targets) {
+    /** Negative log-likelihood of the targets, summed over batch and tokens. */
+    private static NDArray crossEntropySum(NDArray logits, NDArray targets) {
         long v = logits.getShape().getLastDimension();
         NDArray logp = logits.logSoftmax(-1);
         NDArray oneHot = targets.toType(DataType.INT64, false).oneHot((int) v, DataType.FLOAT32);
-        return logp.mul(oneHot).sum(new int[] {-1}).mean().neg();
+        return logp.mul(oneHot).sum().neg();
     }
 
     /** Linear warm-up over 20 steps, then cosine decay to 10%. */
