@@ -1,6 +1,5 @@
 package dev.hart.model.demo;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
@@ -71,7 +70,7 @@ public final class DemoEvaluator {
             List<RgbImage> renders = held.stream().map(sc -> SceneRenderer.render(sc, renderSide, 0f, 0f, 1f)).toList();
             Accuracy accRenders = score(analyzer, held, renders, null, null);
             // the same pictures through the tokenizer and back: the ceiling a generator over this tokenizer reaches
-            Accuracy accRoundTrip = score(analyzer, held, roundTrip(gen, renders), null, null);
+            Accuracy accRoundTrip = score(analyzer, held, roundTrips(gen, renders).hybrid(), null, null);
             log.println("generated (cfg " + params.cfg() + ", seed " + params.seed() + "):");
             log.println("  training captions : " + accTrain);
             log.println("  held-out captions : " + accHeld);
@@ -120,8 +119,11 @@ public final class DemoEvaluator {
         return new Accuracy(scenes.size(), bg / n, col / n, sh / n, pos / n, all / n);
     }
 
-    /** Images encoded and decoded by the checkpoint's tokenizer along the hybrid path. */
-    private static List<RgbImage> roundTrip(DemoGenerator gen, List<RgbImage> images) {
+    /** Round trips through the checkpoint's tokenizer: decoded discrete-only latents and decoded hybrid latents. */
+    private record RoundTrips(List<RgbImage> discrete, List<RgbImage> hybrid) {
+    }
+
+    private static RoundTrips roundTrips(DemoGenerator gen, List<RgbImage> images) {
         JniUtils.setGradMode(false);
         int side = images.get(0).side();
         int n = 3 * side * side;
@@ -129,50 +131,39 @@ public final class DemoEvaluator {
         for (int i = 0; i < images.size(); i++) {
             System.arraycopy(images.get(i).toPlusMinusOne(), 0, px, i * n, n);
         }
-        List<RgbImage> out = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager();
              HybridTokenizer tok = HybridTokenizer.load(gen.checkpoint().tokenizerWeights(), gen.checkpoint().tokenizerConfig(), m)) {
             int[] pns = gen.checkpoint().llmConfig().patchNumsArray();
             HybridTokenizer.Encoding e = tok.encode(m.create(px, new Shape(images.size(), 3, side, side)), pns, Trace.NONE);
+            float[] d = tok.decode(e.fHatDiscrete(), Trace.NONE).toFloatArray();
             float[] h = tok.decode(e.fHatFull(), Trace.NONE).toFloatArray();
+            List<RgbImage> discrete = new ArrayList<>();
+            List<RgbImage> hybrid = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
-                out.add(RgbImage.fromPlusMinusOne(side, java.util.Arrays.copyOfRange(h, i * n, (i + 1) * n)));
+                discrete.add(RgbImage.fromPlusMinusOne(side, java.util.Arrays.copyOfRange(d, i * n, (i + 1) * n)));
+                hybrid.add(RgbImage.fromPlusMinusOne(side, java.util.Arrays.copyOfRange(h, i * n, (i + 1) * n)));
             }
+            return new RoundTrips(discrete, hybrid);
         }
-        return out;
     }
 
     /** Mean squared error of tokenizer round trips: [discrete-only, hybrid]. */
     private static double[] reconstruction(DemoGenerator gen, int side, int count, ContactSheet sheet) {
-        JniUtils.setGradMode(false);
         DemoDataset data = DemoDataset.heldOut(side, 4242);
+        List<RgbImage> originals = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            originals.add(data.sample(i).image());
+        }
+        RoundTrips rt = roundTrips(gen, originals);
         double dSum = 0;
         double hSum = 0;
-        try (NDManager m = NDManager.newBaseManager();
-             HybridTokenizer tok = HybridTokenizer.load(gen.checkpoint().tokenizerWeights(), gen.checkpoint().tokenizerConfig(), m)) {
-            int[] pns = gen.checkpoint().llmConfig().patchNumsArray();
-            float[] px = new float[count * 3 * side * side];
-            List<RgbImage> originals = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                RgbImage img = data.sample(i).image();
-                originals.add(img);
-                System.arraycopy(img.toPlusMinusOne(), 0, px, i * 3 * side * side, 3 * side * side);
-            }
-            NDArray in = m.create(px, new Shape(count, 3, side, side));
-            HybridTokenizer.Encoding e = tok.encode(in, pns, Trace.NONE);
-            float[] d = tok.decode(e.fHatDiscrete(), Trace.NONE).toFloatArray();
-            float[] h = tok.decode(e.fHatFull(), Trace.NONE).toFloatArray();
-            int n = 3 * side * side;
-            for (int i = 0; i < count; i++) {
-                RgbImage di = RgbImage.fromPlusMinusOne(side, java.util.Arrays.copyOfRange(d, i * n, (i + 1) * n));
-                RgbImage hi = RgbImage.fromPlusMinusOne(side, java.util.Arrays.copyOfRange(h, i * n, (i + 1) * n));
-                dSum += originals.get(i).meanSquaredError(di);
-                hSum += originals.get(i).meanSquaredError(hi);
-                if (i < 8) {
-                    sheet.add(originals.get(i), "[recon input] " + data.sample(i).caption());
-                    sheet.add(di, "[recon discrete-only]");
-                    sheet.add(hi, "[recon hybrid]");
-                }
+        for (int i = 0; i < count; i++) {
+            dSum += originals.get(i).meanSquaredError(rt.discrete().get(i));
+            hSum += originals.get(i).meanSquaredError(rt.hybrid().get(i));
+            if (i < 8) {
+                sheet.add(originals.get(i), "[recon input] " + data.sample(i).caption());
+                sheet.add(rt.discrete().get(i), "[recon discrete-only]");
+                sheet.add(rt.hybrid().get(i), "[recon hybrid]");
             }
         }
         return new double[] {dSum / count, hSum / count};
