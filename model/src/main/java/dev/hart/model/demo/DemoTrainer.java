@@ -15,7 +15,7 @@ import dev.hart.model.Trace;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.config.TokenizerConfig;
 import dev.hart.model.diffusion.SimpleMlpAdaLn;
-import dev.hart.model.nn.TorchScalars;
+import dev.hart.model.nn.TorchMemory;
 import dev.hart.model.text.PromptEncoding;
 import dev.hart.model.text.Qwen2TextEncoder;
 import dev.hart.model.tokenizer.MultiScaleQuantizer;
@@ -162,9 +162,7 @@ public final class DemoTrainer {
             scenes.add(s.scene());
             System.arraycopy(s.image().toPlusMinusOne(), 0, px, i * 3 * side * side, 3 * side * side);
         }
-        NDArray raw = m.create(px, new Shape(b, 3, side, side));
-        NDArray images = raw.duplicate();   // torch-owned memory for autograd (see TrainableWeights)
-        raw.close();
+        NDArray images = TorchMemory.copyOf(m, px, new Shape(b, 3, side, side));
         return new Batch(scenes, images);
     }
 
@@ -190,7 +188,7 @@ public final class DemoTrainer {
                 int[] pns = cfg.patchNumsArray();
                 MultiScaleQuantizer.HybridCodes codes = q.quantizeHybrid(f.stopGradient(), pns, Trace.NONE);
                 NDArray fd = q.accumulate(codes.indices(), null, pns, Trace.NONE);
-                NDArray vqLoss = mse(fd, f.stopGradient()).add(TorchScalars.mul(mse(f, fd.stopGradient()), 0.25f));
+                NDArray vqLoss = mse(fd, f.stopGradient()).add(TorchMemory.mul(mse(f, fd.stopGradient()), 0.25f));
                 vq = vqLoss.getFloat();
                 if (discrete) {
                     z = f.add(fd.sub(f).stopGradient());     // straight-through
@@ -320,7 +318,7 @@ public final class DemoTrainer {
                 ceTerms.add(crossEntropySum(tf.logits(h), target));
                 tokens += last ? keep.length : (long) pns[si] * pns[si];
             }
-            NDArray ceLoss = TorchScalars.mul(NDArrays.stack(new ai.djl.ndarray.NDList(ceTerms)).sum(), 1f / (tokens * b));
+            NDArray ceLoss = TorchMemory.mul(NDArrays.stack(new ai.djl.ndarray.NDList(ceTerms)).sum(), 1f / (tokens * b));
             // residual diffusion on the kept last-scale tokens
             NDArray codesKept = lastCodes.get(new NDIndex(":, {}", keepA));
             NDArray z = tf.diffusionCondition(h, codesKept).reshape(-1, cfg.embedDim());

@@ -9,7 +9,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.hart.model.io.SafeTensors;
 import dev.hart.model.io.SafeTensorsWriter;
 import dev.hart.model.io.WeightSource;
-import dev.hart.model.nn.TorchScalars;
+import dev.hart.model.nn.TorchMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
     public NDArray load(NDManager target, String name) {
         NDArray p = require(name);
         // a product rather than duplicate(): DJL's duplicate does not keep the autograd edge to the parameter
-        NDArray copy = detached ? p.stopGradient().duplicate() : TorchScalars.mul(p, 1f);
+        NDArray copy = detached ? p.stopGradient().duplicate() : TorchMemory.mul(p, 1f);
         copy.attach(target);
         return copy;
     }
@@ -158,11 +158,7 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
                 v[i] = (float) (gaussian() * std);
             }
         }
-        // a torch-owned copy: an array created from Java data may wrap a direct buffer that the garbage
-        // collector can free while autograd still reads it
-        NDArray raw = manager.create(v, new Shape(shape));
-        NDArray p = raw.duplicate();
-        raw.close();
+        NDArray p = TorchMemory.copyOf(manager, v, new Shape(shape));
         if (trainable(name)) {
             p.setRequiresGradient(true);
         }
@@ -184,7 +180,7 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
     public boolean adamStep(java.util.function.Predicate<String> filter, double lr, double beta1, double beta2, double eps) {
         double norm = gradientNorm(filter);
         if (!Double.isFinite(norm) || norm > SKIP_NORM) {
-            // a non-finite or absurd gradient must not poison the moments (a guard: with TorchScalars and the
+            // a non-finite or absurd gradient must not poison the moments (a guard: with TorchMemory and the
             // narrow-conv padding none has been seen since)
             zeroGradients(filter);
             return false;

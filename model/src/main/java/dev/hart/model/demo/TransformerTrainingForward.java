@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.hart.model.config.HartConfig;
-import dev.hart.model.nn.TorchScalars;
+import dev.hart.model.nn.TorchMemory;
 import dev.hart.model.transformer.RotaryEmbedding;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,7 +152,7 @@ public final class TransformerTrainingForward {
             cache.set(block, new NDArray[] {k, v});
         }
         float scale = (float) (0.25 / Math.sqrt(hd));
-        NDArray scores = TorchScalars.mul(q, scale).matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = TorchMemory.mul(q, scale).matMul(k.transpose(0, 1, 3, 2));
         NDArray out = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(n, l, c);
         return linear(out, prefix + "proj", true);
     }

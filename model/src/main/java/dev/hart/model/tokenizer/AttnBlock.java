@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.hart.model.checkpoint.ParamLoader;
 import dev.hart.model.nn.ScopedOps;
-import dev.hart.model.nn.TorchScalars;
+import dev.hart.model.nn.TorchMemory;
 
 /** Single-head spatial self-attention: {@code x + proj_out(v · softmax(qᵀk / sqrt(C))ᵀ)}. */
 final class AttnBlock {
@@ -42,7 +42,7 @@ final class AttnBlock {
         NDArray q = parts.get(0).reshape(b, channels, hw).transpose(0, 2, 1);   // B, HW, C
         NDArray k = parts.get(1).reshape(b, channels, hw);                      // B, C, HW
         NDArray v = parts.get(2).reshape(b, channels, hw);                      // B, C, HW
-        NDArray w = TorchScalars.mul(q.batchMatMul(k), scale).softmax(2);     // B, HWq, HWk
+        NDArray w = TorchMemory.mul(q.batchMatMul(k), scale).softmax(2);     // B, HWq, HWk
         NDArray h = v.batchMatMul(w.transpose(0, 2, 1)).reshape(s);             // B, C, HWq
         return x.add(projOut.forward(h));
     }

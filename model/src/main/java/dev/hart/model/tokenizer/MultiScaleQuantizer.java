@@ -10,7 +10,7 @@ import dev.hart.model.checkpoint.ParamLoader;
 import dev.hart.model.config.TokenizerConfig;
 import dev.hart.model.io.WeightSource;
 import dev.hart.model.nn.ScopedOps;
-import dev.hart.model.nn.TorchScalars;
+import dev.hart.model.nn.TorchMemory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +119,7 @@ public final class MultiScaleQuantizer implements AutoCloseable {
             return h.duplicate();
         }
         Conv2d conv = phis.get(selector.index(si, numScales));
-        return ScopedOps.run(() -> TorchScalars.mul(h, 1 - resiRatio).add(TorchScalars.mul(conv.forward(h), resiRatio)));
+        return ScopedOps.run(() -> TorchMemory.mul(h, 1 - resiRatio).add(TorchMemory.mul(conv.forward(h), resiRatio)));
     }
 
     /** Token map [B, pn², Cvae] → latent [B, Cvae, pn, pn]. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.hart.model.nn.TorchMemory;
 
 /** Tensor operations of the VAE that DJL lacks or hides (all NCHW, float32). */
 final class VaeOps {
@@ -102,17 +103,6 @@ final class VaeOps {
         return JniUtils.isGradMode();
     }
 
-    /**
-     * A float32 tensor in torch-owned memory. {@code NDManager.create} wraps a direct buffer that Java frees
-     * once the array is closed and collected, while autograd may still read the tensor in the backward pass.
-     */
-    static NDArray torchOwned(NDManager m, float[] data, Shape shape) {
-        NDArray wrapped = m.create(data, shape);
-        NDArray owned = wrapped.duplicate();
-        wrapped.close();
-        return owned;
-    }
-
     /** SiLU of a temporary the caller no longer needs: frees it once the result exists. */
     static NDArray siluConsuming(NDArray x) {
         NDArray y = silu(x);
@@ -134,8 +124,8 @@ final class VaeOps {
             return x.duplicate();
         }
         NDManager m = x.getManager();
-        NDArray rows = torchOwned(m, bicubicMatrix(inH, (int) h), new Shape(h, inH));
-        NDArray cols = torchOwned(m, bicubicMatrix(inW, (int) w), new Shape(w, inW));
+        NDArray rows = TorchMemory.copyOf(m, bicubicMatrix(inH, (int) h), new Shape(h, inH));
+        NDArray cols = TorchMemory.copyOf(m, bicubicMatrix(inW, (int) w), new Shape(w, inW));
         NDArray colsT = cols.transpose();
         NDArray out = rows.matMul(x.matMul(colsT));
         rows.close();

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TorchScalarsTest {
+class TorchMemoryTest {
 
     /**
      * The scalar must survive until the backward pass even when Java collects garbage and reuses memory in
@@ -27,7 +27,7 @@ class TorchScalarsTest {
                 NDArray x = m.ones(new Shape(64));
                 x.setRequiresGradient(true);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray y = TorchScalars.mul(x, 3f).sum();
+                    NDArray y = TorchMemory.mul(x, 3f).sum();
                     churnDirectMemory();
                     gc.backward(y);
                 }
