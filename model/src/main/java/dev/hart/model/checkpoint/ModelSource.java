@@ -18,17 +18,17 @@ public final class ModelSource implements AutoCloseable {
     private final HartConfig llmConfig;
     private final TokenizerConfig tokenizerConfig;
     private final HartCheckpointDir dir;
-    private final WeightSource randomLlm;
-    private final WeightSource randomVae;
+    private final WeightSource llm;
+    private final WeightSource vae;
 
     private ModelSource(String description, HartConfig llmConfig, TokenizerConfig tokenizerConfig, HartCheckpointDir dir,
-                        WeightSource randomLlm, WeightSource randomVae) {
+                        WeightSource llm, WeightSource vae) {
         this.description = description;
         this.llmConfig = llmConfig;
         this.tokenizerConfig = tokenizerConfig;
         this.dir = dir;
-        this.randomLlm = randomLlm;
-        this.randomVae = randomVae;
+        this.llm = llm;
+        this.vae = vae;
     }
 
     /** A checkpoint directory (root or its {@code llm/} folder); EMA weights as the reference scripts use them. */
@@ -44,6 +44,15 @@ public final class ModelSource implements AutoCloseable {
                 RandomWeights.llm(c.llm(), c.tokenizer(), seed), RandomWeights.vae(c.tokenizer(), seed));
     }
 
+    /**
+     * Weights the caller has already opened and keeps owning (closing this source leaves them open), so several
+     * stages in one process can share them.
+     */
+    public static ModelSource borrowed(String description, HartConfig llmConfig, TokenizerConfig tokenizerConfig,
+                                       WeightSource llmWeights, WeightSource vaeWeights) {
+        return new ModelSource(description, llmConfig, tokenizerConfig, null, llmWeights, vaeWeights);
+    }
+
     public HartConfig llmConfig() {
         return llmConfig;
     }
@@ -54,12 +63,12 @@ public final class ModelSource implements AutoCloseable {
 
     /** Transformer + residual diffusion weights ({@code diffloss.*}). */
     public WeightSource llmWeights() {
-        return dir != null ? dir.llmWeights() : randomLlm;
+        return dir != null ? dir.llmWeights() : llm;
     }
 
     /** VAE tokenizer weights without the {@code vae.} prefix. */
     public WeightSource vaeWeights() {
-        return dir != null ? dir.tokenizerWeights() : randomVae;
+        return dir != null ? dir.tokenizerWeights() : vae;
     }
 
     public String description() {
