@@ -37,16 +37,10 @@ public final class HartArModel implements ArModel {
      */
     public static HartArModel load(Supplier<ModelSource> opener, String checkpointId,
                                    Function<HartConfig, PromptEncoder> encoderFactory) {
-        ModelSource src = opener.get();
-        NDManager m = NDManager.newBaseManager();
-        try {
+        return ModelSource.loadOwned(opener, (src, m) -> {
             ArGenerator g = ArGenerator.load(src.llmWeights(), src.llmConfig(), src.vaeWeights(), src.tokenizerConfig(), m);
             return new HartArModel(checkpointId, m, src, g, encoderFactory.apply(g.config()));
-        } catch (RuntimeException e) {
-            m.close();
-            src.close();
-            throw e;
-        }
+        });
     }
 
     /** With the {@link HashedPromptEncoder} stand-in sized to the checkpoint's context. */

@@ -23,15 +23,8 @@ public final class HartLatentDecoder implements LatentDecoder {
 
     /** Loads the decode path from a freshly opened source, which this decoder then owns. */
     public static HartLatentDecoder load(Supplier<ModelSource> opener, String checkpointId) {
-        ModelSource src = opener.get();
-        NDManager m = NDManager.newBaseManager();
-        try {
-            return new HartLatentDecoder(checkpointId, src, m, ImageDecoder.load(src.vaeWeights(), src.tokenizerConfig(), m));
-        } catch (RuntimeException e) {
-            m.close();
-            src.close();
-            throw e;
-        }
+        return ModelSource.loadOwned(opener, (src, m) ->
+                new HartLatentDecoder(checkpointId, src, m, ImageDecoder.load(src.vaeWeights(), src.tokenizerConfig(), m)));
     }
 
     @Override

@@ -31,17 +31,9 @@ public final class HartResidualModel implements ResidualModel {
 
     /** Loads the diffusion MLP from a freshly opened source, which this model then owns. */
     public static HartResidualModel load(Supplier<ModelSource> opener, String checkpointId) {
-        ModelSource src = opener.get();
-        NDManager m = NDManager.newBaseManager();
-        try {
-            ResidualSampler s = ResidualSampler.load(src.llmWeights(), src.llmConfig(),
-                    src.tokenizerConfig().zChannels(), m);
-            return new HartResidualModel(checkpointId, src, m, s, src.llmConfig().diffusionSteps());
-        } catch (RuntimeException e) {
-            m.close();
-            src.close();
-            throw e;
-        }
+        return ModelSource.loadOwned(opener, (src, m) -> new HartResidualModel(checkpointId, src, m,
+                ResidualSampler.load(src.llmWeights(), src.llmConfig(), src.tokenizerConfig().zChannels(), m),
+                src.llmConfig().diffusionSteps()));
     }
 
     @Override

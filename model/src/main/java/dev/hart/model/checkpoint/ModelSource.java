@@ -1,11 +1,14 @@
 package dev.hart.model.checkpoint;
 
+import ai.djl.ndarray.NDManager;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.config.NamedConfigs;
 import dev.hart.model.config.TokenizerConfig;
 import dev.hart.model.io.WeightSource;
 
 import java.nio.file.Path;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Where a pipeline stage gets its configs and weights: a checkpoint directory, or seeded random weights
@@ -51,6 +54,22 @@ public final class ModelSource implements AutoCloseable {
     public static ModelSource borrowed(String description, HartConfig llmConfig, TokenizerConfig tokenizerConfig,
                                        WeightSource llmWeights, WeightSource vaeWeights) {
         return new ModelSource(description, llmConfig, tokenizerConfig, null, llmWeights, vaeWeights);
+    }
+
+    /**
+     * Opens a source and a base manager and builds a model on them that then owns both; if building fails, both
+     * are closed before the exception propagates.
+     */
+    public static <T> T loadOwned(Supplier<ModelSource> opener, BiFunction<ModelSource, NDManager, T> build) {
+        ModelSource src = opener.get();
+        NDManager m = NDManager.newBaseManager();
+        try {
+            return build.apply(src, m);
+        } catch (RuntimeException e) {
+            m.close();
+            src.close();
+            throw e;
+        }
     }
 
     public HartConfig llmConfig() {
