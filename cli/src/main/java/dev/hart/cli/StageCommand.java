@@ -73,7 +73,7 @@ public final class StageCommand implements Callable<Integer> {
     @Option(names = "--instance-id", description = "stable instance id, e.g. the pod name (default random)")
     String instanceId;
 
-    @Option(names = "--http-port", defaultValue = "9400", description = "port of /metrics and /health; 0 = any free port, -1 = off (default 9400)")
+    @Option(names = "--http-port", defaultValue = "0", description = "port of /metrics and /health; 0 = any free port, announced on the STAGE-READY line (so several stages share a host), -1 = off (default 0)")
     int httpPort;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "hart-out", description = "decoder stage: image folder (default ./hart-out)")

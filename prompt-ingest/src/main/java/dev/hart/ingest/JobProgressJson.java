@@ -23,6 +23,7 @@ public final class JobProgressJson {
         n.put("rejected", p.getRejected());
         n.put("generated", p.getGenerated());
         n.put("failed", p.getFailed());
+        n.put("duplicates", p.getDuplicates());
         if (p.getFirstEventAtMs() == null) {
             n.putNull("firstEventAtMs");
         } else {
@@ -62,6 +63,7 @@ public final class JobProgressJson {
                 .setRejected(n.path("rejected").asLong())
                 .setGenerated(n.path("generated").asLong())
                 .setFailed(n.path("failed").asLong())
+                .setDuplicates(n.path("duplicates").asLong())
                 .setFirstEventAtMs(n.hasNonNull("firstEventAtMs") ? n.get("firstEventAtMs").asLong() : null)
                 .setLastEventAtMs(n.hasNonNull("lastEventAtMs") ? n.get("lastEventAtMs").asLong() : null)
                 .setRecentRejectReasons(reasons)

@@ -108,7 +108,7 @@ public final class JobProgressReader {
         int filled = (int) Math.round(fraction * width);
         return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + done + "/" + total + " done ("
                 + Math.round(fraction * 100) + "%)  generated " + p.getGenerated() + ", failed " + p.getFailed()
-                + ", rejected " + p.getRejected();
+                + ", rejected " + p.getRejected() + (p.getDuplicates() > 0 ? ", duplicates skipped " + p.getDuplicates() : "");
     }
 
     /** Whether every accepted request has finished (generated or failed). */

@@ -15,7 +15,8 @@ import java.util.function.Function;
  * Job progress arithmetic. Every event (an accepted request, a dead letter, a finished image) becomes a one-event
  * {@link JobProgress} delta keyed by its job; deltas are summed into the job's running total by {@link #merge}.
  *
- * <p>Dead letters of stage {@value IngestProcessor#STAGE} count as rejected, dead letters of any other stage as failed.
+ * <p>Dead letters of stage {@value IngestProcessor#STAGE} count as rejected, except duplicates (a request id already
+ * accepted: a re-submitted prompt, nothing lost), which count apart; dead letters of any other stage count as failed.
  * A stage's dead letter usually has no job id; it is then read from the dead letter's original value (every stage
  * input carries the {@link RequestInfo}), else the job is {@value #UNKNOWN_JOB}.
  */
@@ -58,7 +59,9 @@ public final class JobProgressUpdates {
         }
         JobProgress p = at(jobId == null ? UNKNOWN_JOB : jobId, timestamp);
         String who = requestId == null ? "(no request id)" : requestId;
-        if (IngestProcessor.STAGE.equals(d.getStage())) {
+        if (IngestProcessor.STAGE.equals(d.getStage()) && isDuplicate(d)) {
+            p.setDuplicates(1);
+        } else if (IngestProcessor.STAGE.equals(d.getStage())) {
             p.setRejected(1);
             p.setRecentRejectReasons(new ArrayList<>(List.of(who + ": " + d.getErrorMessage())));
         } else {
@@ -66,6 +69,11 @@ public final class JobProgressUpdates {
             p.setRecentRejectReasons(new ArrayList<>(List.of(who + " failed in " + d.getStage() + ": " + d.getErrorMessage())));
         }
         return p;
+    }
+
+    /** A prompt-ingest dead letter saying the request id was already accepted (not an error: the first one stands). */
+    public static boolean isDuplicate(DeadLetter d) {
+        return Rejection.DUPLICATE.equals(d.getErrorClass() == null ? null : d.getErrorClass().toString());
     }
 
     /** The request inside a stage input record ({@code GenerationRequest}, {@code ArOutput}, {@code Latent}...), or null. */
@@ -102,6 +110,7 @@ public final class JobProgressUpdates {
                 .setRejected(t.getRejected() + delta.getRejected())
                 .setGenerated(t.getGenerated() + delta.getGenerated())
                 .setFailed(t.getFailed() + delta.getFailed())
+                .setDuplicates(t.getDuplicates() + delta.getDuplicates())
                 .setFirstEventAtMs(min(t.getFirstEventAtMs(), delta.getFirstEventAtMs()))
                 .setLastEventAtMs(max(t.getLastEventAtMs(), delta.getLastEventAtMs()))
                 .setRecentRejectReasons(reasons)

@@ -18,6 +18,11 @@ import java.util.Map;
  * Reads prompt events from a text, JSONL or CSV stream line by line (millions of prompts need no memory). Each line
  * becomes a {@link Line}: a prompt event, a parse error with the line number, or blank.
  *
+ * <p>Every event without a {@code requestId} gets {@link RequestIds#derive}(job, position, prompt), where the position
+ * counts the file's non-blank lines (comments excluded, lines with errors included, so fixing a bad line does not move
+ * the others): reading the same file for the same job always gives the same ids. In text files a line starting with
+ * {@code #} is a comment.
+ *
  * <p>CSV: RFC 4180 quoting ({@code "a, b"}, {@code ""} for a quote) within one line; a quoted field spanning lines is
  * an error. An unknown header column fails the whole file ({@link PromptFileException}) before anything is read.
  */
@@ -36,6 +41,7 @@ public final class PromptFileReader implements Iterator<PromptFileReader.Line> {
     private final String defaultJobId;
     private List<String> header;
     private int lineNumber;
+    private long position;
     private String pending;
     private boolean done;
 
@@ -111,15 +117,20 @@ public final class PromptFileReader implements Iterator<PromptFileReader.Line> {
         }
         String line = pending;
         pending = null;
-        if (line.isBlank()) {
+        if (line.isBlank() || (format == PromptFileFormat.TXT && line.strip().startsWith("#"))) {
             return new Line(lineNumber, null, null);
         }
+        long at = position++;
         try {
             PromptEvent event = switch (format) {
-                case TXT -> PromptFields.newEvent(defaultJobId).setPrompt(line).build();
+                case TXT -> PromptFields.newEvent(defaultJobId).setPrompt(line.strip()).build();
                 case JSONL -> fromJson(line);
                 case CSV -> fromCsv(line);
             };
+            String job = event.getJobId() == null || event.getJobId().isBlank() ? defaultJobId : event.getJobId().strip();
+            if ((event.getRequestId() == null || event.getRequestId().isBlank()) && job != null) {
+                event.setRequestId(RequestIds.derive(job, at, event.getPrompt()));
+            }
             return new Line(lineNumber, event, null);
         } catch (IllegalArgumentException | org.apache.avro.AvroRuntimeException e) {
             return new Line(lineNumber, null, e.getMessage());

@@ -19,7 +19,11 @@ public final class PromptIngestMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Properties p = load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+        run(load(args.length > 0 ? Path.of(args[0]) : null, System.getenv()));
+    }
+
+    /** Runs the app with these settings until SIGTERM. */
+    public static void run(Properties p) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         PromptIngestApp app = new PromptIngestApp(IngestConfig.fromProperties(p));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -33,7 +37,7 @@ public final class PromptIngestMain {
     }
 
     /** The properties file's entries, with bootstrap and registry from the environment when the file has none. */
-    static Properties load(Path file, Map<String, String> env) throws IOException {
+    public static Properties load(Path file, Map<String, String> env) throws IOException {
         Properties p = new Properties();
         if (file != null) {
             try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -1,5 +1,6 @@
 package dev.hart.cli.generate;
 
+import dev.hart.ingest.JobProgressUpdates;
 import dev.hart.runtime.pipeline.PipelineSerdes;
 import dev.hart.schemas.Topics;
 import dev.hart.schemas.avro.DeadLetter;
@@ -90,7 +91,9 @@ public final class ImageCollector {
                         } catch (RuntimeException notOurs) {
                             continue;
                         }
-                        if (d.getRequestId() != null && requestIds.contains(d.getRequestId())) {
+                        // a duplicate is a re-submitted request whose first submission stands: not a failure
+                        if (d.getRequestId() != null && requestIds.contains(d.getRequestId())
+                                && !JobProgressUpdates.isDuplicate(d)) {
                             failed.putIfAbsent(d.getRequestId(), d);
                             changed = true;
                         }

@@ -46,6 +46,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final boolean deleteLogDirOnClose;
     private final Map<String, String> overrides;
+    private final int requestedPort;
+    private final int requestedControllerPort;
     private KafkaRaftServer server;
     private int brokerPort;
     private long startupMillis = -1;
@@ -61,6 +63,17 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param overrides broker properties that replace the defaults
      */
     public EmbeddedKafka(Path logDir, Map<String, String> overrides) {
+        this(logDir, overrides, 0, 0);
+    }
+
+    /**
+     * @param port           the client (PLAINTEXT) port, 0 for any free one; fixed ports let clients find a restarted
+     *                       broker at the same address
+     * @param controllerPort the KRaft controller port, 0 for any free one
+     */
+    public EmbeddedKafka(Path logDir, Map<String, String> overrides, int port, int controllerPort) {
+        this.requestedPort = port;
+        this.requestedControllerPort = controllerPort;
         try {
             this.deleteLogDirOnClose = logDir == null;
             this.logDir = logDir == null ? Files.createTempDirectory("hart-kafka-") : logDir.toAbsolutePath();
@@ -76,8 +89,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
         long t0 = System.nanoTime();
-        brokerPort = FreePorts.pick();
-        int controllerPort = FreePorts.pick();
+        brokerPort = requestedPort > 0 ? requestedPort : FreePorts.pick();
+        int controllerPort = requestedControllerPort > 0 ? requestedControllerPort : FreePorts.pick();
         Properties props = brokerProperties(brokerPort, controllerPort);
         KafkaConfig config = KafkaConfig.fromProps(props, false);
         formatIfNeeded(config);

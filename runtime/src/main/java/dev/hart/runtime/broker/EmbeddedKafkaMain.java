@@ -10,8 +10,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs {@link EmbeddedKafka} as its own JVM (see {@link EmbeddedKafkaProcess}).
  *
- * <p>Arguments: {@code [--log-dir DIR] [--prop key=value]...}. Prints {@value #READY_PREFIX}host:port on stdout once
- * the broker accepts clients. Stops when stdin reaches end of file (the parent closed it or died) or on SIGTERM.
+ * <p>Arguments: {@code [--log-dir DIR] [--port P] [--controller-port C] [--detached] [--prop key=value]...}. Prints
+ * {@value #READY_PREFIX}host:port on stdout once the broker accepts clients. Stops when stdin reaches end of file (the
+ * parent closed it or died) or on SIGTERM; with {@code --detached} (a background broker of {@code hart cluster}) only
+ * on SIGTERM.
  */
 public final class EmbeddedKafkaMain {
     /** Line prefix announcing the bootstrap address on stdout. */
@@ -22,10 +24,16 @@ public final class EmbeddedKafkaMain {
 
     public static void main(String[] args) throws Exception {
         Path logDir = null;
+        int port = 0;
+        int controllerPort = 0;
+        boolean detached = false;
         Map<String, String> props = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--log-dir" -> logDir = Path.of(requireValue(args, ++i, "--log-dir"));
+                case "--port" -> port = Integer.parseInt(requireValue(args, ++i, "--port"));
+                case "--controller-port" -> controllerPort = Integer.parseInt(requireValue(args, ++i, "--controller-port"));
+                case "--detached" -> detached = true;
                 case "--prop" -> {
                     String kv = requireValue(args, ++i, "--prop");
                     int eq = kv.indexOf('=');
@@ -35,10 +43,11 @@ public final class EmbeddedKafkaMain {
                     props.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
                 default -> throw new IllegalArgumentException("Unknown argument '" + args[i]
-                        + "'; usage: EmbeddedKafkaMain [--log-dir DIR] [--prop key=value]...");
+                        + "'; usage: EmbeddedKafkaMain [--log-dir DIR] [--port P] [--controller-port C] [--detached]"
+                        + " [--prop key=value]...");
             }
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(logDir, props);
+        EmbeddedKafka kafka = new EmbeddedKafka(logDir, props, port, controllerPort);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.stop();
@@ -48,6 +57,10 @@ public final class EmbeddedKafkaMain {
         System.out.println(READY_PREFIX + kafka.bootstrapServers());
         System.out.println("HART_KAFKA_STARTUP_MS=" + kafka.startupMillis());
         System.out.flush();
+        if (detached) {
+            stopped.await(); // until SIGTERM; the shutdown hook stops the broker
+            return;
+        }
         waitForEndOfInput(System.in);
         kafka.stop();
         System.exit(0);

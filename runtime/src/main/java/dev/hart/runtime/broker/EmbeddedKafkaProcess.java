@@ -28,6 +28,9 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
     private final Path logDir;
     private final Map<String, String> overrides;
     private final List<String> jvmOptions;
+    private int port;
+    private int controllerPort;
+    private Path logFile;
     private Process process;
     private String bootstrapServers;
     private long startupMillis = -1;
@@ -52,6 +55,19 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
         this.jvmOptions = List.copyOf(jvmOptions == null ? List.of() : jvmOptions);
     }
 
+    /** Fixed client and controller ports (0 = any free one), so a restarted broker keeps its address. */
+    public EmbeddedKafkaProcess ports(int port, int controllerPort) {
+        this.port = port;
+        this.controllerPort = controllerPort;
+        return this;
+    }
+
+    /** Appends the broker's log (its stderr) to this file instead of this JVM's stderr. */
+    public EmbeddedKafkaProcess logFile(Path file) {
+        this.logFile = file;
+        return this;
+    }
+
     /** Launches the child JVM and waits (up to the timeout) until it prints its bootstrap address. */
     public synchronized EmbeddedKafkaProcess start(long timeout, TimeUnit unit) {
         if (process != null) {
@@ -68,12 +84,21 @@ public final class EmbeddedKafkaProcess implements AutoCloseable {
             cmd.add("--log-dir");
             cmd.add(logDir.toAbsolutePath().toString());
         }
+        if (port > 0) {
+            cmd.add("--port");
+            cmd.add(String.valueOf(port));
+        }
+        if (controllerPort > 0) {
+            cmd.add("--controller-port");
+            cmd.add(String.valueOf(controllerPort));
+        }
         overrides.forEach((k, v) -> {
             cmd.add("--prop");
             cmd.add(k + "=" + v);
         });
         try {
-            process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            process = new ProcessBuilder(cmd).redirectError(logFile == null ? ProcessBuilder.Redirect.INHERIT
+                    : ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot launch the embedded Kafka JVM: " + cmd.get(0), e);
         }
