@@ -28,6 +28,11 @@ public final class ModelOptions {
                     + " (text_model_path in llm/config.json or a text/ folder)")
     Path textModel;
 
+    @Option(names = "--max-token-length", paramLabel = "N",
+            description = "text encoder: prompt tokens kept (the reference's max_token_length), 1..the checkpoint's"
+                    + " context_token (default: context_token, 300 for HART)")
+    Integer maxTokenLength;
+
     static final class Choice {
         @Option(names = "--checkpoint", paramLabel = "DIR",
                 description = "checkpoint directory in the official layout (llm/ and tokenizer/)")
@@ -52,12 +57,12 @@ public final class ModelOptions {
 
     public StageModels resolve() {
         if (choice != null && choice.checkpoint != null) {
-            return CheckpointModels.directory(choice.checkpoint, textModel);
+            return CheckpointModels.directory(choice.checkpoint, textModel, maxTokenLength);
         }
         if (choice == null) {
             Optional<Path> demo = demoCheckpoint();
             if (demo.isPresent()) {
-                return CheckpointModels.directory(demo.get(), textModel);
+                return CheckpointModels.directory(demo.get(), textModel, maxTokenLength);
             }
         }
         return CheckpointModels.random(choice == null || choice.random == null ? DEFAULT_RANDOM : choice.random);

@@ -18,6 +18,12 @@ public final class PromptValidator {
             return reject("empty prompt");
         }
         int chars = prompt.codePointCount(0, prompt.length());
+        long garbled = prompt.codePoints().filter(c -> c == 0xFFFD || (Character.isISOControl(c) && c != '\t')).count();
+        if (garbled * 2 > chars) {
+            // Avro decodes invalid UTF-8 to U+FFFD: such a prompt is bytes that were never text
+            return Optional.of(new Rejection(Rejection.UNDECODABLE, "prompt is not text: " + garbled + " of " + chars
+                    + " characters are replacement (invalid UTF-8) or control characters"));
+        }
         if (chars > rules.maxPromptChars()) {
             return reject("prompt too long: " + chars + " characters, limit " + rules.maxPromptChars());
         }

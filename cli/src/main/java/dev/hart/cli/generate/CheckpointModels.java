@@ -52,9 +52,21 @@ public final class CheckpointModels implements StageModels {
 
     /** @param textModel the Qwen2 folder; null = the checkpoint's own (text_model_path or text/) */
     public static CheckpointModels directory(Path dir, Path textModel) {
+        return directory(dir, textModel, null);
+    }
+
+    /** @param maxTokenLength the text encoder's max_token_length; null = the checkpoint's context_token */
+    public static CheckpointModels directory(Path dir, Path textModel, Integer maxTokenLength) {
         if (!Files.isDirectory(dir.resolve("llm")) || !Files.isDirectory(dir.resolve("tokenizer"))) {
             throw new IllegalArgumentException("Not a HART checkpoint directory (needs llm/ and tokenizer/): "
                     + dir.toAbsolutePath());
+        }
+        if (maxTokenLength != null) {
+            int contextToken = dev.hart.model.config.HartConfig.load(dir.resolve("llm").resolve("config.json")).contextToken();
+            if (maxTokenLength < 1 || maxTokenLength > contextToken) {
+                throw new IllegalArgumentException("--max-token-length must be 1.." + contextToken
+                        + " (the checkpoint's context_token), got " + maxTokenLength);
+            }
         }
         // only the ar-stage needs the text model: look for it when that stage loads
         Optional<Path> textDir = textModel != null ? Optional.of(textModel) : Qwen2PromptEncoder.findTextModel(dir);
@@ -63,7 +75,8 @@ public final class CheckpointModels implements StageModels {
                 "checkpoint at " + dir.toAbsolutePath(),
                 c -> new Qwen2PromptEncoder(textDir.orElseThrow(() -> new IllegalArgumentException("Checkpoint "
                         + dir.toAbsolutePath() + " has no text model (no text_model_path in llm/config.json, no text/"
-                        + " folder): pass --text-model DIR (the Qwen2 folder)")), c, systemPrompt),
+                        + " folder): pass --text-model DIR (the Qwen2 folder)")), c, systemPrompt,
+                        maxTokenLength == null ? c.contextToken() : maxTokenLength),
                 textDir.map(t -> "qwen2 at " + t.toAbsolutePath()).orElse("none found; the ar stage needs --text-model"));
     }
 

@@ -51,6 +51,16 @@ public final class ImageCollector {
     public static Result collect(String bootstrap, Map<String, Object> clientProps, PipelineSerdes serdes,
                                  Set<String> requestIds, Duration timeout, Duration settle,
                                  BiConsumer<Integer, Integer> progress, int enough) {
+        return collect(bootstrap, clientProps, serdes, requestIds, Set.of(), timeout, settle, progress, enough);
+    }
+
+    /**
+     * A resumed job: {@code alreadyDone} (a subset of {@code requestIds}) count as finished from the start, whether or
+     * not their image records are still on the topic; progress reports finished requests including them.
+     */
+    public static Result collect(String bootstrap, Map<String, Object> clientProps, PipelineSerdes serdes,
+                                 Set<String> requestIds, Set<String> alreadyDone, Duration timeout, Duration settle,
+                                 BiConsumer<Integer, Integer> progress, int enough) {
         Map<String, Object> c = new HashMap<>(clientProps);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -60,6 +70,7 @@ public final class ImageCollector {
         Deserializer<DeadLetter> dlq = serdes.deserializer(DeadLetter.class);
         Map<String, GeneratedImage> got = new LinkedHashMap<>();
         Map<String, DeadLetter> failed = new LinkedHashMap<>();
+        Set<String> finished = new java.util.HashSet<>(alreadyDone);
         int duplicates = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -82,6 +93,8 @@ public final class ImageCollector {
                             if (got.putIfAbsent(id, img) != null) {
                                 duplicates++;
                             }
+                            finished.add(id);
+                            failed.remove(id); // a re-driven request that failed before
                             changed = true;
                         }
                     } else {
@@ -93,16 +106,16 @@ public final class ImageCollector {
                         }
                         // a duplicate is a re-submitted request whose first submission stands: not a failure
                         if (d.getRequestId() != null && requestIds.contains(d.getRequestId())
-                                && !JobProgressUpdates.isDuplicate(d)) {
+                                && !JobProgressUpdates.isDuplicate(d) && !finished.contains(d.getRequestId())) {
                             failed.putIfAbsent(d.getRequestId(), d);
                             changed = true;
                         }
                     }
                 }
                 if (changed && progress != null) {
-                    progress.accept(got.size(), failed.size());
+                    progress.accept(finished.size(), failed.size());
                 }
-                if (settleEnd == Long.MAX_VALUE && got.size() + failed.size() >= enough) {
+                if (settleEnd == Long.MAX_VALUE && finished.size() + failed.size() >= enough) {
                     settleEnd = System.nanoTime() + settle.toNanos();
                 }
             }

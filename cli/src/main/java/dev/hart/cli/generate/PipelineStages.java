@@ -16,6 +16,7 @@ import dev.hart.stage.decoder.LatentDecoder;
 import dev.hart.stage.diffusion.ArOutputCodec;
 import dev.hart.stage.diffusion.DiffusionStage;
 import dev.hart.stage.diffusion.ResidualModel;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,18 @@ public final class PipelineStages implements AutoCloseable {
      */
     public static PipelineStages start(String bootstrap, PipelineSerdes serdes, StageModels models, Topology topology,
                                        TensorDType wireType, int arBatch, ImageSink sink) {
+        return start(bootstrap, serdes, models, topology, wireType, arBatch, sink, null);
+    }
+
+    /**
+     * @param instanceId a stable id for a job that is restarted on the same broker ({@code hart generate --job}): each
+     *                   stage's transactional id and static group membership, so a restart after {@code kill -9}
+     *                   fences the dead run's producers (aborting their open transactions at once instead of after
+     *                   the transaction timeout) and takes over its partitions without waiting for the session
+     *                   timeout; null = random (a fresh dynamic member)
+     */
+    public static PipelineStages start(String bootstrap, PipelineSerdes serdes, StageModels models, Topology topology,
+                                       TensorDType wireType, int arBatch, ImageSink sink, String instanceId) {
         PipelineStages s = new PipelineStages();
         try {
             ArModel ar = s.own(models.loadAr());
@@ -47,13 +60,15 @@ public final class PipelineStages implements AutoCloseable {
             LatentDecoder decoder = s.own(models.loadDecoder());
             ArProcessor arProcessor = topology == Topology.FUSED ? ArProcessor.fused(ar, residual)
                     : ArProcessor.split(ar, new ArOutputCodec(wireType));
-            s.run(ArStage.runner(common(ArStage.config(), bootstrap).batchSize(arBatch).build(), serdes, arProcessor));
+            s.run(ArStage.runner(common(ArStage.config(), bootstrap, instanceId, "ar").batchSize(arBatch).build(),
+                    serdes, arProcessor));
             if (topology == Topology.SPLIT) {
-                s.run(DiffusionStage.runner(common(DiffusionStage.config(), bootstrap).batchSize(arBatch).build(),
-                        serdes, residual));
+                s.run(DiffusionStage.runner(common(DiffusionStage.config(), bootstrap, instanceId, "diffusion")
+                        .batchSize(arBatch).build(), serdes, residual));
             }
             DecoderProcessor dp = s.own(new DecoderProcessor(decoder, sink, false));
-            s.run(DecoderStage.runner(common(DecoderStage.config(), bootstrap).batchSize(8).build(), serdes, dp));
+            s.run(DecoderStage.runner(common(DecoderStage.config(), bootstrap, instanceId, "decoder").batchSize(8).build(),
+                    serdes, dp));
             return s;
         } catch (RuntimeException e) {
             s.close();
@@ -63,8 +78,16 @@ public final class PipelineStages implements AutoCloseable {
 
     /** Settings shared by the embedded stages: short batch waits, fast group fail-over. */
     static StageConfig.Builder common(StageConfig.Builder b, String bootstrap) {
-        return b.bootstrapServers(bootstrap).batchMaxWait(Duration.ofMillis(50))
+        return common(b, bootstrap, null, null);
+    }
+
+    static StageConfig.Builder common(StageConfig.Builder b, String bootstrap, String instanceId, String stage) {
+        b.bootstrapServers(bootstrap).batchMaxWait(Duration.ofMillis(50))
                 .consumerProps(KafkaClientProps.fastFailoverClassicGroup());
+        if (instanceId != null) {
+            b.instanceId(instanceId).consumerProp(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, stage + "-" + instanceId);
+        }
+        return b;
     }
 
     private <T extends AutoCloseable> T own(T resource) {

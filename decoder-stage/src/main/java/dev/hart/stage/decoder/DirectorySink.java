@@ -8,15 +8,23 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes {@code <out>/<job>/<request>.png} and {@code <request>.json}. Each file is written to a temporary name in the
- * same folder and atomically renamed over the final name, and names depend only on the ids: a retried request
- * replaces its files with identical ones, and a crash leaves at most a {@code .tmp} file, never a torn PNG.
+ * same folder and atomically renamed over the final name (JSON first, so a PNG always has its JSON), and names depend
+ * only on the ids: a crash leaves at most a {@code .tmp} file, never a torn PNG. A request whose PNG already exists is
+ * not written again (its bytes are the same: the seed follows from the request id), so a retried batch or a resumed
+ * job leaves finished files untouched, timestamps included; {@code skipExisting = false} rewrites them instead.
  * Several stage instances (threads or processes) may share one folder.
  */
 public final class DirectorySink implements ImageSink {
     private final Path root;
+    private final boolean skipExisting;
 
     public DirectorySink(Path root) throws IOException {
+        this(root, true);
+    }
+
+    public DirectorySink(Path root, boolean skipExisting) throws IOException {
         this.root = Files.createDirectories(root.toAbsolutePath().normalize());
+        this.skipExisting = skipExisting;
     }
 
     public Path root() {
@@ -31,12 +39,25 @@ public final class DirectorySink implements ImageSink {
     @Override
     public String write(ImageRecord image) throws IOException {
         Path png = pngPath(image.request().getJobId(), image.requestId());
+        if (skipExisting && Files.isRegularFile(png)) {
+            return png.toUri().toString();
+        }
         Path dir = Files.createDirectories(png.getParent());
         String base = SafeNames.of(image.requestId());
         // metadata first: a PNG that exists always has its JSON next to it
         writeAtomically(dir.resolve(base + ".json"), ImageMetadata.bytes(ImageMetadata.toJson(image)));
         writeAtomically(png, image.png());
         return png.toUri().toString();
+    }
+
+    @Override
+    public boolean contains(String jobId, String requestId) {
+        return Files.isRegularFile(pngPath(jobId, requestId));
+    }
+
+    /** The metadata JSON written next to a request's PNG. */
+    public Path jsonPath(String jobId, String requestId) {
+        return root.resolve(SafeNames.of(jobId)).resolve(SafeNames.of(requestId) + ".json");
     }
 
     static void writeAtomically(Path target, byte[] bytes) throws IOException {

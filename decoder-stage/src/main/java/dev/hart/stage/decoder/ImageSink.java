@@ -12,6 +12,14 @@ public interface ImageSink extends AutoCloseable {
     /** Writes the image and its metadata, or finds them already written; returns the image's URI. */
     String write(ImageRecord image) throws IOException;
 
+    /**
+     * Whether the image of this request is already written and durable (a resumed job skips it). Sinks that cannot
+     * tell answer false, and the request is generated again and written idempotently.
+     */
+    default boolean contains(String jobId, String requestId) throws IOException {
+        return false;
+    }
+
     /** Makes everything written so far durable; the stage calls it before committing the batch. */
     default void flush() throws IOException {
     }

@@ -28,14 +28,13 @@ import java.util.regex.Pattern;
 /**
  * WebDataset shards in img2dataset's layout: {@code 00000.tar} holding {@code <key>.png}, {@code <key>.txt} (the
  * prompt) and {@code <key>.json} (the metadata) per sample, and next to each finished shard {@code 00000_stats.json}
- * (counts, keys, times) and {@code 00000.jsonl} (one metadata row per sample, the parquet-free stand-in for
- * img2dataset's {@code 00000.parquet}). The key is the request id (made file-safe by {@link SafeNames}).
+ * (counts, keys, times) and {@code 00000.parquet} (one metadata row per sample, {@link DatasetParquet}). The key is the request id (made file-safe by {@link SafeNames}).
  *
  * <p><b>Open shards.</b> Samples are appended to {@code NNNNN.tar.partial}, which this writer holds an exclusive file
  * lock on; the number is claimed by creating the file (create-new), so several writers, in one JVM or many, can share
  * a folder. {@link #flush()} (before the stage commits a batch) forces the appended bytes to disk. A shard is finished
  * when it holds {@code shardSize} samples, and on {@link #close()} (graceful shutdown) whatever it holds: the
- * end-of-archive blocks are written, it is renamed atomically to {@code NNNNN.tar}, and its stats and jsonl files are
+ * end-of-archive blocks are written, it is renamed atomically to {@code NNNNN.tar}, and its stats and parquet files are
  * written (and re-derived from the tar on start-up if a crash came in between).
  *
  * <p><b>Crashes.</b> A writer killed mid-shard leaves an unlocked {@code .partial}. The next writer to open the folder
@@ -103,6 +102,33 @@ public final class WebDatasetSink implements ImageSink {
 
     private String uri(String shardName, String key) {
         return dir.resolve(shardName).toUri() + "#" + key + ".png";
+    }
+
+    /** True for a key in a finished shard (durable); a key only in this writer's open shard is not yet. */
+    @Override
+    public synchronized boolean contains(String jobId, String requestId) {
+        String shard = index.get(SafeNames.of(requestId));
+        return shard != null && (open == null || !shard.equals(open.finalName()));
+    }
+
+    /** The metadata JSON of every sample in the finished shards, by key. */
+    public synchronized Map<String, JsonNode> finishedMetadata() throws IOException {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.tar")) {
+            for (Path tar : files) {
+                if (!SHARD.matcher(tar.getFileName().toString()).matches()) {
+                    continue;
+                }
+                for (Map.Entry<String, List<TarFormat.Member>> e : completeSamples(tar).entrySet()) {
+                    for (TarFormat.Member m : e.getValue()) {
+                        if (m.name().endsWith(".json")) {
+                            out.put(e.getKey(), ImageMetadata.JSON.readTree(TarFormat.readData(tar, m)));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     @Override
@@ -223,26 +249,17 @@ public final class WebDatasetSink implements ImageSink {
         return byKey;
     }
 
-    /** {@code NNNNN_stats.json} and {@code NNNNN.jsonl}, derived from the shard itself. */
+    /** {@code NNNNN_stats.json} and {@code NNNNN.parquet}, derived from the shard itself. */
     private static void writeShardMetadata(Path tar) throws IOException {
         String stem = tar.getFileName().toString().replaceFirst("\\.tar$", "");
-        StringBuilder jsonl = new StringBuilder();
+        List<DatasetParquet.Row> rows = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (Map.Entry<String, List<TarFormat.Member>> e : completeSamples(tar).entrySet()) {
             keys.add(e.getKey());
             for (TarFormat.Member m : e.getValue()) {
                 if (m.name().endsWith(".json")) {
-                    JsonNode meta = ImageMetadata.JSON.readTree(TarFormat.readData(tar, m));
-                    ObjectNode row = ImageMetadata.JSON.createObjectNode();
-                    row.put("key", e.getKey());
-                    row.put("caption", meta.path("prompt").asText());
-                    row.put("status", "success");
-                    row.putNull("error_message");
-                    row.put("width", meta.path("width").asInt());
-                    row.put("height", meta.path("height").asInt());
-                    row.put("sha256", meta.path("sha256").asText());
-                    row.set("hart", meta);
-                    jsonl.append(ImageMetadata.line(row)).append('\n');
+                    rows.add(DatasetParquet.Row.success(e.getKey(),
+                            ImageMetadata.JSON.readTree(TarFormat.readData(tar, m))));
                 }
             }
         }
@@ -255,7 +272,7 @@ public final class WebDatasetSink implements ImageSink {
         stats.put("shard", tar.getFileName().toString());
         var k = stats.putArray("keys");
         keys.forEach(k::add);
-        DirectorySink.writeAtomically(tar.resolveSibling(stem + ".jsonl"), jsonl.toString().getBytes(StandardCharsets.UTF_8));
+        DatasetParquet.write(tar.resolveSibling(stem + ".parquet"), rows);
         DirectorySink.writeAtomically(statsPath(tar), ImageMetadata.bytes(stats));
     }
 

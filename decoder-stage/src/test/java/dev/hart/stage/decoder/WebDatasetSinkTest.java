@@ -48,9 +48,12 @@ class WebDatasetSinkTest {
         JsonNode stats = JSON.readTree(dir.resolve("00002_stats.json").toFile());
         assertThat(stats.path("count").asInt()).isEqualTo(1);
         assertThat(stats.path("successes").asInt()).isEqualTo(1);
-        List<String> rows = Files.readAllLines(dir.resolve("00001.jsonl"));
+        List<DatasetParquet.Row> rows = DatasetParquet.read(dir.resolve("00001.parquet"));
         assertThat(rows).hasSize(3);
-        assertThat(JSON.readTree(rows.get(0)).path("caption").asText()).isEqualTo("a shade 90");
+        assertThat(rows.get(0).prompt()).isEqualTo("a shade 90");
+        assertThat(rows.get(0).status()).isEqualTo("success");
+        assertThat(rows.get(0).sha256()).hasSize(64);
+        assertThat(rows.get(0).width()).isPositive();
         // the archive ends with the two zero blocks a tar reader expects
         long size = Files.size(dir.resolve("00000.tar"));
         assertThat(size % 512).isZero();
@@ -107,7 +110,7 @@ class WebDatasetSinkTest {
         }
         Files.delete(dir.resolve("00000.tar"));
         Files.delete(dir.resolve("00000_stats.json"));
-        Files.delete(dir.resolve("00000.jsonl"));
+        Files.delete(dir.resolve("00000.parquet"));
         Path crashed = dir.resolve("00007.tar.partial");
         Files.move(dir.resolve("00007.tar.partial.copy"), crashed);
         long size = Files.size(crashed);
