@@ -233,6 +233,9 @@ public final class GenerateCommand implements Callable<Integer> {
     private ImageCollector.Result run(PrintStream o, JobState js, String jobId, StageModels models, Topology topo,
                                       TensorDType wire, ImageSink imageSink, List<Planned> plan, Set<String> ids,
                                       Set<String> resumed, long t0) throws Exception {
+        if (js.awaitPreviousBroker(60)) {
+            o.println("Waited for the previous run's broker to stop");
+        }
         int[] ports = js.brokerPorts();
         String level = verbose ? "info" : "warn";
         EmbeddedKafkaProcess broker = new EmbeddedKafkaProcess(js.kafkaDir(), Map.of(),
@@ -242,6 +245,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         try (EmbeddedKafkaProcess kafka = broker.start(180, TimeUnit.SECONDS)) {
             String bootstrap = kafka.bootstrapServers();
+            js.brokerStarted(kafka.pid());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 TopicDefinitions.createAll(admin, 2, Optional.of((short) 1));
             }

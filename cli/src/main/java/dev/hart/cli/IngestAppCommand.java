@@ -1,8 +1,10 @@
 package dev.hart.cli;
 
 import dev.hart.ingest.PromptIngestMain;
+import dev.hart.ingest.PromptRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
@@ -22,6 +24,15 @@ public final class IngestAppCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Option(names = "--checkpoint-id", paramLabel = "ID", split = ",",
+            description = "checkpoint ids to accept (hart.ingest.checkpoints; the first is the default for prompts that"
+                    + " name none). Default: the id of the model the stages load with the same model flags"
+                    + " (--checkpoint / --random-weights; with none, the demo checkpoint), so ingest and stages agree")
+    java.util.List<String> checkpointIds;
+
+    @Mixin
+    ModelOptions model;
+
     @Override
     public Integer call() throws Exception {
         java.util.Properties p = PromptIngestMain.load(config, java.util.Map.of());
@@ -31,6 +42,12 @@ public final class IngestAppCommand implements Callable<Integer> {
         if (p.getProperty(ClusterOptions.REGISTRY_KEY) == null) {
             p.setProperty(ClusterOptions.REGISTRY_KEY, cluster.registryUrl());
         }
+        if (p.getProperty(PromptRules.PREFIX + "checkpoints") == null) {
+            String ids = checkpointIds != null && !checkpointIds.isEmpty() ? String.join(",", checkpointIds)
+                    : model.resolve().checkpointId();
+            p.setProperty(PromptRules.PREFIX + "checkpoints", ids);
+        }
+        System.out.println("prompt-ingest accepts checkpoint(s) " + p.getProperty(PromptRules.PREFIX + "checkpoints"));
         PromptIngestMain.run(p);
         return 0;
     }

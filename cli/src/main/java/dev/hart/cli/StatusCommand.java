@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 
 /** {@code hart status JOB [--watch]}: a job's counts and a progress bar. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show a job's progress: requests submitted, images generated, requests failed, prompts rejected.",
+        description = {"Show a job's progress: requests submitted, images generated, requests failed, prompts rejected,"
+                + " the rate (images/s over the last minute, from hart.images) and an ETA.",
                 "Reads the prompt-ingest HTTP endpoint with --url, else the hart.job-progress topic.",
                 "Exit code: 0 job found (with --watch: job complete), 1 unknown job or unreachable source."})
 public final class StatusCommand implements Callable<Integer> {
@@ -25,7 +26,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB", description = "job id")
     String job;
 
-    @Option(names = "--watch", description = "keep printing until every submitted request is generated or failed")
+    @Option(names = "--watch", description = "redraw until every submitted request is generated or failed")
     boolean watch;
 
     @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
@@ -68,13 +69,21 @@ public final class StatusCommand implements Callable<Integer> {
                     return 1;
                 }
             } else {
-                String line = describe(progress.get());
-                if (!line.equals(lastLine)) {
+                String line = describe(progress.get()) + "  " + rate(progress.get());
+                boolean complete = JobProgressReader.isComplete(progress.get());
+                if (watch) {
+                    // redrawn in place; the last state stays on screen
+                    out.print("\r\033[K" + line);
+                    if (complete) {
+                        out.println();
+                    }
+                    out.flush();
+                } else if (!line.equals(lastLine)) {
                     out.println(line);
                     out.flush();
-                    lastLine = line;
                 }
-                if (!watch || JobProgressReader.isComplete(progress.get())) {
+                lastLine = line;
+                if (!watch || complete) {
                     if (!watch) {
                         reasons(progress.get().getRecentRejectReasons(), out);
                     }
@@ -82,6 +91,22 @@ public final class StatusCommand implements Callable<Integer> {
                 }
             }
             Thread.sleep((long) (intervalSeconds * 1000));
+        }
+    }
+
+    /** Images/s over the last minute (or the job's age, if younger) and the ETA; empty text when Kafka cannot tell. */
+    private String rate(JobProgress p) {
+        long now = System.currentTimeMillis();
+        long since = now - 60_000;
+        if (p.getFirstEventAtMs() != null && p.getFirstEventAtMs() > since) {
+            since = p.getFirstEventAtMs();
+        }
+        double window = Math.max(1, (now - since) / 1000.0);
+        try {
+            long n = JobProgressReader.imagesSince(cluster.clientConfig(), job, since, Duration.ofSeconds(10));
+            return JobProgressReader.rateLine(p, n, window);
+        } catch (RuntimeException e) {
+            return "(rate unavailable: " + e.getMessage() + ")";
         }
     }
 

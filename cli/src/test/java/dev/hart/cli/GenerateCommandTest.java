@@ -2,6 +2,8 @@ package dev.hart.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hart.ingest.RequestIds;
+import dev.hart.stage.decoder.DatasetParquet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,17 +43,43 @@ class GenerateCommandTest {
         // with no --checkpoint the committed demo checkpoint is the default
         assertThat(text).contains("using the demo checkpoint").contains("3 of 3 image(s)").contains(out.resolve("cli-test").toString());
         Path job = out.resolve("cli-test");
+        List<String> texts = List.of("a red circle", "a blue square on a green background", "a yellow star");
         for (int i = 0; i < 3; i++) {
-            assertThat(job.resolve(String.format("cli-test-%05d.png", i))).exists();
-            assertThat(job.resolve(String.format("cli-test-%05d.json", i))).exists();
+            String id = RequestIds.derive("cli-test", i, texts.get(i));
+            assertThat(job.resolve(id + ".png")).exists();
+            assertThat(job.resolve(id + ".json")).exists();
         }
-        List<String> manifest = Files.readAllLines(job.resolve("manifest.jsonl"));
-        assertThat(manifest).hasSize(3);
-        JsonNode first = new ObjectMapper().readTree(manifest.get(0));
-        assertThat(first.path("prompt").asText()).isEqualTo("a red circle");
-        assertThat(first.path("seed").asLong()).isEqualTo(1);
-        assertThat(first.path("checkpoint").asText()).isEqualTo("demo");
-        assertThat(first.path("timingsMs").has("ar")).isTrue();
+        List<DatasetParquet.Row> rows = DatasetParquet.read(job.resolve("metadata.parquet"));
+        assertThat(rows).hasSize(3);
+        DatasetParquet.Row first = rows.get(0);
+        assertThat(first.prompt()).isEqualTo("a red circle");
+        assertThat(first.seed()).isEqualTo(1);
+        assertThat(first.cfg()).isEqualTo(4.5f);
+        assertThat(first.checkpointId()).isEqualTo("demo");
+        assertThat(first.status()).isEqualTo("success");
+        assertThat(first.width()).isEqualTo(32);
+        JsonNode stats = new ObjectMapper().readTree(job.resolve("_stats.json").toFile());
+        assertThat(stats.path("successes").asInt()).isEqualTo(3);
+        JsonNode meta = new ObjectMapper().readTree(job.resolve(rows.get(1).key() + ".json").toFile());
+        assertThat(meta.path("timingsMs").has("ar")).isTrue();
+        assertThat(meta.path("seed").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void samplingOptionsAreCheckedBeforeAnythingStarts(@TempDir Path dir) {
+        for (String[] bad : List.of(new String[] {"--cfg", "80"}, new String[] {"--top-p", "1.5"},
+                new String[] {"--top-k", "-1"}, new String[] {"--images-per-prompt", "0"},
+                new String[] {"--max-token-length", "0"})) {
+            CommandLine cl = HartCli.commandLine();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+            List<String> args = new java.util.ArrayList<>(List.of("generate", "--prompt", "a red circle", "--out",
+                    dir.toString(), "--job", "bad"));
+            args.addAll(List.of(bad));
+            int code = cl.execute(args.toArray(String[]::new));
+            assertThat(code).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(String.join(" ", bad)).contains(bad[0]).containsPattern("\\d");
+        }
     }
 
     @Test

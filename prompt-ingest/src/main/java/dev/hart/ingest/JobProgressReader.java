@@ -1,5 +1,6 @@
 package dev.hart.ingest;
 
+import dev.hart.schemas.avro.GeneratedImage;
 import dev.hart.schemas.avro.JobProgress;
 import dev.hart.schemas.serde.SpecificAvroDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -89,6 +90,60 @@ public final class JobProgressReader {
             }
         }
         return Optional.ofNullable(latest);
+    }
+
+    /**
+     * How many images of the job were committed to {@code hart.images} since {@code sinceMs} (record timestamps):
+     * the base of {@code hart status}'s rate. Reads only the partitions' tails from that time on.
+     */
+    public static long imagesSince(Map<String, Object> clientConfig, String jobId, long sinceMs, Duration timeout) {
+        Map<String, Object> conf = new HashMap<>(clientConfig);
+        conf.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        conf.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        conf.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicDefinitions.LARGE_RECORD_BYTES);
+        conf.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        SpecificAvroDeserializer<GeneratedImage> values = new SpecificAvroDeserializer<>(GeneratedImage.class);
+        values.configure(conf, false);
+        long count = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(conf, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(TopicDefinitions.IMAGES, timeout).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(tp -> times.put(tp, sinceMs));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            consumer.offsetsForTimes(times, timeout).forEach((tp, found) ->
+                    consumer.seek(tp, found == null ? end.get(tp) : found.offset()));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!reached(consumer, end) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null && r.timestamp() >= sinceMs) {
+                        try {
+                            if (jobId.equals(values.deserialize(r.topic(), r.value()).getRequest().getJobId())) {
+                                count++;
+                            }
+                        } catch (RuntimeException notAnImage) {
+                            // counted nowhere: hart.images holds only images
+                        }
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /** The rate and ETA part of a status line: {@code 1.25 img/s over the last 60 s, ETA 3m20s}. */
+    public static String rateLine(JobProgress p, long imagesInWindow, double windowSeconds) {
+        double rate = windowSeconds > 0 ? imagesInWindow / windowSeconds : 0;
+        long remaining = p.getSubmitted() - p.getGenerated() - p.getFailed();
+        String eta = remaining <= 0 ? "done" : rate > 0 ? "ETA " + duration(remaining / rate) : "ETA unknown (no image in the window)";
+        return String.format("%.2f img/s over the last %.0f s, %s", rate, windowSeconds, eta);
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {

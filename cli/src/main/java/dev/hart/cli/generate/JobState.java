@@ -81,6 +81,37 @@ public final class JobState {
         }
     }
 
+    /** Records the pid of this run's broker JVM. */
+    public void brokerStarted(long pid) throws IOException {
+        Files.writeString(dir.resolve("broker.pid"), pid + "\n", StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An earlier run killed with {@code kill -9} leaves its broker JVM shutting down (it stops when its parent's pipe
+     * closes) while holding the data folder's lock: wait for it to end (up to {@code seconds}, then kill it).
+     *
+     * @return whether there was one
+     */
+    public boolean awaitPreviousBroker(long seconds) throws IOException, InterruptedException {
+        Path file = dir.resolve("broker.pid");
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        long pid = Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim());
+        var handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().map(c -> c.contains("EmbeddedKafkaMain")).orElse(false));
+        if (handle.isEmpty()) {
+            return false;
+        }
+        try {
+            handle.get().onExit().get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            handle.get().destroyForcibly();
+            Thread.sleep(2000);
+        }
+        return true;
+    }
+
     /** Whether every prompt of the job with this fingerprint was published (and acknowledged) by an earlier run. */
     public boolean published(String fingerprint) throws IOException {
         Path file = dir.resolve("published");
