@@ -38,6 +38,7 @@ class SpecificAvroSerdeTest {
         out.write(0x18); // string length 12
         out.writeBytes("empty prompt".getBytes(StandardCharsets.UTF_8));
         out.write(0x00); // end of array
+        out.write(0x00); // duplicates = 0 (zig-zag varint)
         return out.toByteArray();
     }
 
