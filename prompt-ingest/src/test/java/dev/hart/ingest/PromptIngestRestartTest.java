@@ -49,14 +49,15 @@ class PromptIngestRestartTest {
         Optional<JobProgress> progress = Optional.empty();
         while (System.nanoTime() < deadline) {
             progress = JobProgressReader.fromHttp(restarted.httpUrl(), job, Duration.ofSeconds(5));
-            if (progress.isPresent() && progress.get().getSubmitted() == 3 && progress.get().getRejected() == 1) {
+            if (progress.isPresent() && progress.get().getSubmitted() == 3 && progress.get().getDuplicates() == 1) {
                 break;
             }
             Thread.sleep(200);
         }
         assertThat(progress).isPresent();
         assertThat(progress.get().getSubmitted()).isEqualTo(3);
-        assertThat(progress.get().getRejected()).isEqualTo(1);
+        assertThat(progress.get().getDuplicates()).isEqualTo(1);
+        assertThat(progress.get().getRejected()).isZero();
         // exactly once across the restart: each accepted request appears once
         List<GenerationRequest> requests = IngestCluster.read(TopicDefinitions.REQUESTS, GenerationRequest.class,
                 r -> r.getRequest().getJobId().equals(job), l -> false, Duration.ofSeconds(3));
