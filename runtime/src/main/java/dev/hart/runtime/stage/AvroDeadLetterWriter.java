@@ -46,6 +46,10 @@ public final class AvroDeadLetterWriter implements DeadLetterWriter {
                 .setRequestId(utf8OrNull(d.key()))
                 .setJobId(null)
                 .setStackTrace(d.stackTrace())
+                .setFailureClass(d.failureClass().wireName())
+                .setOriginalValueSize(d.valueSize())
+                .setOriginalValueSha256(d.valueSha256())
+                .setOriginalValueTruncated(d.valueTruncated())
                 .build();
         return new ProducerRecord<>(dlqTopic, d.key(), serializer.serialize(dlqTopic, value));
     }

@@ -7,8 +7,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Format-free dead letters in the style of Kafka Connect: the original key and value bytes unchanged, the reason and
- * the origin in {@code hart.dlq.*} headers.
+ * Format-free dead letters in the style of Kafka Connect: the original key and value bytes unchanged (a prefix of a
+ * too-large value, see {@link DeadLetterInfo}), the reason and the origin in {@code hart.dlq.*} headers.
  */
 public final class HeaderDeadLetterWriter implements DeadLetterWriter {
     public static final String PREFIX = "hart.dlq.";
@@ -21,6 +21,10 @@ public final class HeaderDeadLetterWriter implements DeadLetterWriter {
     public static final String ERROR_MESSAGE = PREFIX + "error.message";
     public static final String ATTEMPT = PREFIX + "attempt";
     public static final String TIMESTAMP = PREFIX + "timestamp";
+    public static final String FAILURE_CLASS = PREFIX + "failure.class";
+    public static final String VALUE_SIZE = PREFIX + "value.size";
+    public static final String VALUE_SHA256 = PREFIX + "value.sha256";
+    public static final String VALUE_TRUNCATED = PREFIX + "value.truncated";
 
     @Override
     public ProducerRecord<byte[], byte[]> toRecord(String dlqTopic, DeadLetterInfo d) {
@@ -34,6 +38,10 @@ public final class HeaderDeadLetterWriter implements DeadLetterWriter {
         put(h, ERROR_MESSAGE, d.errorMessage());
         put(h, ATTEMPT, String.valueOf(d.attempt()));
         put(h, TIMESTAMP, String.valueOf(d.timestamp()));
+        put(h, FAILURE_CLASS, d.failureClass().wireName());
+        put(h, VALUE_SIZE, String.valueOf(d.valueSize()));
+        put(h, VALUE_SHA256, d.valueSha256());
+        put(h, VALUE_TRUNCATED, String.valueOf(d.valueTruncated()));
         return new ProducerRecord<>(dlqTopic, null, null, d.key(), d.value(), h);
     }
 

@@ -27,6 +27,10 @@ public final class StageConfig {
     private final Duration pollTimeout;
     private final Duration shutdownGrace;
     private final int httpPort;
+    private final int maxAttempts;
+    private final Duration retryBackoff;
+    private final Duration reconnectBackoffMax;
+    private final int deadLetterMaxValueBytes;
     private final Map<String, Object> consumerProps;
     private final Map<String, Object> producerProps;
 
@@ -52,6 +56,16 @@ public final class StageConfig {
             throw new IllegalArgumentException("http port must be -1 (off), 0 (any free port) or 1..65535, got " + b.httpPort);
         }
         this.httpPort = b.httpPort;
+        if (b.maxAttempts < 1) {
+            throw new IllegalArgumentException("max attempts must be >= 1, got " + b.maxAttempts);
+        }
+        this.maxAttempts = b.maxAttempts;
+        this.retryBackoff = positive(b.retryBackoff, "retry backoff");
+        this.reconnectBackoffMax = positive(b.reconnectBackoffMax, "reconnect backoff max");
+        if (b.deadLetterMaxValueBytes < 0) {
+            throw new IllegalArgumentException("dead-letter max value bytes must be >= 0, got " + b.deadLetterMaxValueBytes);
+        }
+        this.deadLetterMaxValueBytes = b.deadLetterMaxValueBytes;
         this.consumerProps = Map.copyOf(b.consumerProps);
         this.producerProps = Map.copyOf(b.producerProps);
     }
@@ -88,6 +102,14 @@ public final class StageConfig {
     public Duration shutdownGrace() { return shutdownGrace; }
     /** -1: no HTTP server; 0: any free port; otherwise the port for /metrics and /health. */
     public int httpPort() { return httpPort; }
+    /** Tries of a record that fails with a retriable error before it is dead-lettered (default 3). */
+    public int maxAttempts() { return maxAttempts; }
+    /** Wait before the first retry of a retriable failure; doubles per try (default 1 s). */
+    public Duration retryBackoff() { return retryBackoff; }
+    /** Longest wait between reconnect attempts while the broker is unreachable (default 30 s). */
+    public Duration reconnectBackoffMax() { return reconnectBackoffMax; }
+    /** Originals larger than this are kept only as a prefix (plus size and SHA-256) in their dead letter. */
+    public int deadLetterMaxValueBytes() { return deadLetterMaxValueBytes; }
     /** Extra consumer properties; they override the runner's defaults. */
     public Map<String, Object> consumerProps() { return consumerProps; }
     /** Extra producer properties; they override the runner's defaults. */
@@ -113,6 +135,11 @@ public final class StageConfig {
         private Duration pollTimeout = Duration.ofMillis(100);
         private Duration shutdownGrace = Duration.ofSeconds(30);
         private int httpPort = -1;
+        private int maxAttempts = 3;
+        private Duration retryBackoff = Duration.ofSeconds(1);
+        private Duration reconnectBackoffMax = Duration.ofSeconds(30);
+        // the dead letter adds headers, stack trace and reason to the original: leave 1 MiB for them
+        private int deadLetterMaxValueBytes = dev.hart.runtime.kafka.KafkaClientProps.MAX_RECORD_BYTES - 1024 * 1024;
         private final Map<String, Object> consumerProps = new HashMap<>();
         private final Map<String, Object> producerProps = new HashMap<>();
 
@@ -136,6 +163,10 @@ public final class StageConfig {
         /** How long {@code close()} lets the current batch finish before aborting it (default 30 s). */
         public Builder shutdownGrace(Duration v) { this.shutdownGrace = v; return this; }
         public Builder httpPort(int v) { this.httpPort = v; return this; }
+        public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
+        public Builder retryBackoff(Duration v) { this.retryBackoff = v; return this; }
+        public Builder reconnectBackoffMax(Duration v) { this.reconnectBackoffMax = v; return this; }
+        public Builder deadLetterMaxValueBytes(int v) { this.deadLetterMaxValueBytes = v; return this; }
         public Builder consumerProp(String k, Object v) { this.consumerProps.put(k, v); return this; }
         public Builder consumerProps(Map<String, ?> m) { this.consumerProps.putAll(m); return this; }
         public Builder producerProp(String k, Object v) { this.producerProps.put(k, v); return this; }

@@ -10,17 +10,23 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
-/** {@code GET /metrics} (Prometheus text) and {@code GET /health} ({"status":"UP"}, or 503 DOWN). */
+/**
+ * {@code GET /metrics} (Prometheus text) and {@code GET /health}: {"status":"UP"}; {"status":"DEGRADED"} (still 200:
+ * the stage waits for the broker and resumes by itself, restarting it would not help); or 503 {"status":"DOWN"}.
+ */
 public final class StageHttpServer implements AutoCloseable {
+    /** What /health reports. */
+    public enum Health { UP, DEGRADED, DOWN }
+
     private final HttpServer server;
 
     /**
-     * @param port    0 for any free port
-     * @param healthy whether the stage's consumer is running
+     * @param port   0 for any free port
+     * @param health the stage's current state
      */
-    public StageHttpServer(String bindAddress, int port, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+    public StageHttpServer(String bindAddress, int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         } catch (IOException e) {
@@ -29,8 +35,8 @@ public final class StageHttpServer implements AutoCloseable {
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                 registry.scrape()));
         server.createContext("/health", ex -> {
-            boolean up = healthy.getAsBoolean();
-            respond(ex, up ? 200 : 503, "application/json", up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+            Health h = health.get();
+            respond(ex, h == Health.DOWN ? 503 : 200, "application/json", "{\"status\":\"" + h + "\"}");
         });
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "stage-http");

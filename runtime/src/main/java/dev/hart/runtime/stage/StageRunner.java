@@ -59,10 +59,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>Deserialize each (a failure dead-letters that input only) and call the {@link BatchProcessor} once, on a
  *       worker thread. Meanwhile the poll thread pauses its partitions and keeps polling, so a long model call never
  *       gets this consumer thrown out of its group, and rebalances are served.</li>
+ *   <li>Failures are sorted by {@link FailureClass}: a retriable one (I/O, timeouts) is tried again with doubling
+ *       backoff up to {@code maxAttempts} times, a permanent one is dead-lettered at once. An exception or a
+ *       recoverable {@link Error} (OutOfMemoryError, StackOverflowError) from a whole batch makes the runner try its
+ *       inputs one by one, so one bad record never stops the stage; only an Error the JVM cannot go on after ends
+ *       the loop (the supervisor restarts the process).</li>
  *   <li>Outputs, dead letters and the input offsets are committed in one Kafka transaction (transactional producer,
  *       {@code sendOffsetsToTransaction}, {@code read_committed} input). If a batch's partitions are revoked or lost
  *       while it runs, or the producer is fenced, the batch is dropped and its partitions re-read from the last
  *       commit; a killed instance therefore loses and duplicates nothing downstream.</li>
+ *   <li>A broker outage of any length is ridden out: the transaction fails, the batch is re-read later, and the
+ *       producer is rebuilt with bounded exponential backoff while /health says DEGRADED. A stage started before
+ *       its broker waits for it the same way.</li>
  *   <li>{@link #close()} (also from a SIGTERM shutdown hook, see {@link #installShutdownHook()}) lets the current
  *       batch finish within {@code shutdownGrace}, else drops it uncommitted, then closes the clients.</li>
  * </ul>
@@ -86,6 +94,7 @@ public final class StageRunner<I, O> implements AutoCloseable {
     private volatile boolean stopRequested;
     private volatile long stopDeadlineNanos;
     private volatile boolean running;
+    private volatile boolean degraded;
     private volatile Throwable failure;
     private volatile StageHttpServer http;
     private volatile Set<TopicPartition> assignment = Set.of();
@@ -143,10 +152,13 @@ public final class StageRunner<I, O> implements AutoCloseable {
         }
         try {
             if (config.httpPort() >= 0) {
-                http = new StageHttpServer("0.0.0.0", config.httpPort(), meterRegistry, this::isRunning);
+                http = new StageHttpServer("0.0.0.0", config.httpPort(), meterRegistry, this::health);
             }
             consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            producer = newProducer();
+            producer = connectProducer();
+            if (producer == null) {
+                return; // stopped while waiting for the broker
+            }
             consumer.subscribe(config.inputTopics(), new RebalanceHandler());
             running = true;
             log.info("Stage started: {}", config);
@@ -189,14 +201,55 @@ public final class StageRunner<I, O> implements AutoCloseable {
         return c;
     }
 
-    private KafkaProducer<byte[], byte[]> newProducer() {
-        Map<String, Object> p = KafkaClientProps.transactionalProducer(config.bootstrapServers(), config.transactionalId());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.stageName() + "-" + config.instanceId() + "-producer");
-        p.putAll(config.producerProps());
-        KafkaProducer<byte[], byte[]> p2 = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        // fences an earlier instance with the same transactional id and aborts its open transaction
-        p2.initTransactions();
-        return p2;
+    /**
+     * A transactional producer, initialised; while the broker cannot be reached, tries again with backoff doubling up
+     * to {@code reconnectBackoffMax}, for as long as it takes. Null if the stage was asked to stop meanwhile.
+     */
+    private KafkaProducer<byte[], byte[]> connectProducer() throws InterruptedException {
+        Map<String, Object> props = KafkaClientProps.transactionalProducer(config.bootstrapServers(), config.transactionalId());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, config.stageName() + "-" + config.instanceId() + "-producer");
+        props.putAll(config.producerProps());
+        long backoffMs = Math.min(500, config.reconnectBackoffMax().toMillis());
+        for (int attempt = 1; !stopRequested; attempt++) {
+            KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+            try {
+                // fences an earlier instance with the same transactional id and aborts its open transaction
+                p.initTransactions();
+                if (degraded) {
+                    log.info("Stage {}: the broker answers again; resuming", config.stageName());
+                }
+                degraded = false;
+                return p;
+            } catch (KafkaException e) {
+                closeQuietly(p);
+                if (!isRetriable(e)) {
+                    throw e;
+                }
+                degraded = true;
+                log.warn("Stage {}: broker not reachable ({}), attempt {}; trying again in {} ms",
+                        config.stageName(), e.toString(), attempt, backoffMs);
+                sleepUnlessStopped(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, config.reconnectBackoffMax().toMillis());
+            }
+        }
+        return null;
+    }
+
+    private static boolean isRetriable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RetriableException
+                    || t instanceof org.apache.kafka.common.errors.InterruptException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void sleepUnlessStopped(long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!stopRequested && System.nanoTime() < end) {
+            Thread.sleep(Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+        }
     }
 
     private void pollIntoBuffer(Duration timeout) {
@@ -266,81 +319,128 @@ public final class StageRunner<I, O> implements AutoCloseable {
         commit(outcome, batch);
     }
 
-    /** Runs on the worker thread: deserialize, call the model, serialize; every failure becomes a dead letter. */
+    /**
+     * Runs on the worker thread: deserialize, call the model, serialize. Retriable failures are tried again (after a
+     * backoff, one by one) until {@code maxAttempts}; what still fails becomes a dead letter.
+     */
     private Outcome compute(List<ConsumerRecord<byte[], byte[]>> batch) throws InterruptedException {
         int n = batch.size();
         List<List<ProducerRecord<byte[], byte[]>>> records = new ArrayList<>(n);
         int[] outputs = new int[n];
         boolean[] dead = new boolean[n];
-        List<StageInput<I>> valid = new ArrayList<>(n);
-        List<Integer> validIndex = new ArrayList<>(n);
+        int[] attempts = new int[n];
+        List<Integer> pending = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             records.add(List.of());
-            ConsumerRecord<byte[], byte[]> r = batch.get(i);
-            try {
-                if (r.value() == null) {
-                    throw new SerializationException("record has no value (tombstone)");
-                }
-                I value = valueDeserializer.deserialize(r.topic(), r.headers(), r.value());
-                if (value == null) {
-                    throw new SerializationException("deserializer returned null");
-                }
-                valid.add(new StageInput<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), value,
-                        r.headers()));
-                validIndex.add(i);
-            } catch (Exception e) {
-                records.set(i, List.of(deadLetter(r, e, 1)));
-                dead[i] = true;
-            }
+            pending.add(i);
         }
-        if (!valid.isEmpty()) {
-            long t0 = System.nanoTime();
-            List<ProcessResult<O>> results;
-            int attempt = 1;
-            try {
-                results = processor.process(List.copyOf(valid));
-                if (results == null || results.size() != valid.size()) {
-                    throw new IllegalStateException("processor returned " + (results == null ? "null" : results.size())
-                            + " results for " + valid.size() + " inputs");
+        long backoffMs = config.retryBackoff().toMillis();
+        // a batch call that failed as a whole is reported as an attempt but does not use up anyone's retries
+        int[] wholeBatchFailures = new int[n];
+        for (boolean firstRound = true; ; firstRound = false) {
+            Throwable[] errors = new Throwable[n];
+            List<StageInput<I>> valid = new ArrayList<>(pending.size());
+            List<Integer> validIndex = new ArrayList<>(pending.size());
+            for (int i : pending) {
+                attempts[i]++;
+                try {
+                    valid.add(deserialize(batch.get(i)));
+                    validIndex.add(i);
+                } catch (Exception e) {
+                    errors[i] = e;
                 }
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedException("batch abandoned");
-                }
-                log.warn("Stage {}: batch of {} failed ({}); retrying its inputs one by one",
-                        config.stageName(), valid.size(), e.toString());
-                results = processOneByOne(valid);
-                attempt = 2;
             }
-            metrics.batchProcessed(valid.size(), System.nanoTime() - t0);
-            for (int k = 0; k < results.size(); k++) {
-                int i = validIndex.get(k);
-                ConsumerRecord<byte[], byte[]> r = batch.get(i);
-                ProcessResult<O> res = results.get(k);
-                if (res == null) {
-                    res = ProcessResult.failure(new IllegalStateException("processor returned a null result"));
+            if (!valid.isEmpty()) {
+                long t0 = System.nanoTime();
+                List<ProcessResult<O>> results = firstRound ? processBatch(valid) : null;
+                if (results == null) {
+                    if (firstRound) {
+                        validIndex.forEach(i -> {
+                            attempts[i]++;
+                            wholeBatchFailures[i] = 1;
+                        });
+                    }
+                    results = processOneByOne(valid);
                 }
-                if (!res.isSuccess()) {
-                    records.set(i, List.of(deadLetter(r, res.failure(), attempt)));
-                    dead[i] = true;
+                metrics.batchProcessed(valid.size(), System.nanoTime() - t0);
+                for (int k = 0; k < results.size(); k++) {
+                    int i = validIndex.get(k);
+                    ProcessResult<O> res = results.get(k);
+                    if (res == null) {
+                        res = ProcessResult.failure(new IllegalStateException("processor returned a null result"));
+                    }
+                    if (!res.isSuccess()) {
+                        errors[i] = res.failure();
+                        continue;
+                    }
+                    try {
+                        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(res.outputs().size());
+                        for (OutputRecord<O> o : res.outputs()) {
+                            out.add(toProducerRecord(o));
+                        }
+                        records.set(i, out);
+                        outputs[i] = out.size();
+                    } catch (Exception e) {
+                        errors[i] = e;
+                    }
+                }
+            }
+            List<Integer> retry = new ArrayList<>();
+            for (int i : pending) {
+                if (errors[i] == null) {
                     continue;
                 }
-                try {
-                    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(res.outputs().size());
-                    for (OutputRecord<O> o : res.outputs()) {
-                        out.add(toProducerRecord(o));
-                    }
-                    records.set(i, out);
-                    outputs[i] = out.size();
-                } catch (Exception e) {
-                    records.set(i, List.of(deadLetter(r, e, attempt)));
+                int ownTries = attempts[i] - wholeBatchFailures[i];
+                if (FailureClass.of(errors[i]) == FailureClass.RETRIABLE && ownTries < config.maxAttempts()) {
+                    retry.add(i);
+                } else {
+                    records.set(i, List.of(deadLetter(batch.get(i), errors[i], attempts[i],
+                            config.deadLetterMaxValueBytes())));
                     dead[i] = true;
                 }
             }
+            if (retry.isEmpty()) {
+                return new Outcome(batch, records, outputs, dead);
+            }
+            log.warn("Stage {}: {} input(s) failed with a retriable error ({}); trying again in {} ms",
+                    config.stageName(), retry.size(), errors[retry.get(0)].toString(), backoffMs);
+            Thread.sleep(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, config.reconnectBackoffMax().toMillis());
+            pending = retry;
         }
-        return new Outcome(batch, records, outputs, dead);
+    }
+
+    private StageInput<I> deserialize(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) {
+            throw new SerializationException("record has no value (tombstone)");
+        }
+        I value = valueDeserializer.deserialize(r.topic(), r.headers(), r.value());
+        if (value == null) {
+            throw new SerializationException("deserializer returned null");
+        }
+        return new StageInput<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), value, r.headers());
+    }
+
+    /** One processor call for the whole batch; null if it failed as a whole (then the inputs go one by one). */
+    private List<ProcessResult<O>> processBatch(List<StageInput<I>> valid) throws InterruptedException {
+        try {
+            List<ProcessResult<O>> results = processor.process(List.copyOf(valid));
+            if (results == null || results.size() != valid.size()) {
+                throw new IllegalStateException("processor returned " + (results == null ? "null" : results.size())
+                        + " results for " + valid.size() + " inputs");
+            }
+            return results;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("batch abandoned");
+            }
+            log.warn("Stage {}: batch of {} failed ({}); trying its inputs one by one",
+                    config.stageName(), valid.size(), e.toString());
+            return null;
+        }
     }
 
     private List<ProcessResult<O>> processOneByOne(List<StageInput<I>> valid) throws InterruptedException {
@@ -358,11 +458,28 @@ public final class StageRunner<I, O> implements AutoCloseable {
                 results.add(one.get(0));
             } catch (InterruptedException e) {
                 throw e;
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                rethrowIfFatal(e);
                 results.add(ProcessResult.failure(e));
             }
         }
         return results;
+    }
+
+    /**
+     * Errors after which this JVM may go on are contained to their record: an OutOfMemoryError from one oversized
+     * input frees its memory when the call unwinds, a StackOverflowError its stack. Others (InternalError, ...) end
+     * the stage so that its supervisor restarts it.
+     */
+    private static void rethrowIfFatal(Throwable e) {
+        if (e instanceof Exception || e instanceof OutOfMemoryError || e instanceof StackOverflowError
+                || e instanceof LinkageError || e instanceof AssertionError) {
+            return;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException(e);
     }
 
     private ProducerRecord<byte[], byte[]> toProducerRecord(OutputRecord<O> o) {
@@ -372,16 +489,18 @@ public final class StageRunner<I, O> implements AutoCloseable {
         return new ProducerRecord<>(o.topic(), null, null, key, value, headers);
     }
 
-    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> r, Throwable error, int attempt) {
+    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> r, Throwable error, int attempt,
+                                                      int maxValueBytes) {
         StageRecordRef ref = new StageRecordRef(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value());
-        log.warn("Stage {}: {}-{}@{} goes to the DLQ {} (attempt {}): {}", config.stageName(), r.topic(),
-                r.partition(), r.offset(), config.dlqTopic(), attempt, error.toString());
-        return deadLetterWriter.toRecord(config.dlqTopic(), DeadLetterInfo.of(ref, config.stageName(), error, attempt));
+        DeadLetterInfo info = DeadLetterInfo.of(ref, config.stageName(), error, attempt, maxValueBytes);
+        log.warn("Stage {}: {}-{}@{} goes to the DLQ {} ({}, attempt {}): {}", config.stageName(), r.topic(),
+                r.partition(), r.offset(), config.dlqTopic(), info.failureClass().wireName(), attempt, error.toString());
+        return deadLetterWriter.toRecord(config.dlqTopic(), info);
     }
 
     /** Commits outputs, dead letters and input offsets in one transaction; on failure the batch is re-read. */
-    private void commit(Outcome outcome, List<ConsumerRecord<byte[], byte[]>> batch) {
-        for (int attempt = 0; attempt < 2; attempt++) {
+    private void commit(Outcome outcome, List<ConsumerRecord<byte[], byte[]>> batch) throws InterruptedException {
+        for (int attempt = 0; attempt < 3 && producer != null; attempt++) {
             Map<Integer, Exception> sendErrors = new ConcurrentHashMap<>();
             try {
                 producer.beginTransaction();
@@ -397,6 +516,7 @@ public final class StageRunner<I, O> implements AutoCloseable {
                 }
                 producer.sendOffsetsToTransaction(outcome.offsets(), consumer.groupMetadata());
                 producer.commitTransaction();
+                degraded = false;
                 recordCommitted(outcome);
                 return;
             } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
@@ -413,8 +533,9 @@ public final class StageRunner<I, O> implements AutoCloseable {
                         recordErrors.put(i, ex);
                     }
                 });
-                if (attempt == 0 && !recordErrors.isEmpty()) {
-                    // outputs the broker can never accept (e.g. too large): dead-letter those inputs and retry once
+                if (attempt < 2 && !recordErrors.isEmpty() && producer != null) {
+                    // records the broker can never accept (e.g. too large): dead-letter those inputs and try again;
+                    // a dead letter refused itself is sent again without its original value
                     outcome = outcome.deadLettering(recordErrors);
                     continue;
                 }
@@ -431,7 +552,10 @@ public final class StageRunner<I, O> implements AutoCloseable {
                 || e instanceof org.apache.kafka.common.errors.InvalidTopicException;
     }
 
-    private void abortOrRecreate(KafkaException cause) {
+    private void abortOrRecreate(KafkaException cause) throws InterruptedException {
+        if (isRetriable(cause)) {
+            degraded = true;
+        }
         log.warn("Stage {}: transaction failed ({}); aborting it", config.stageName(), cause.toString());
         try {
             producer.abortTransaction();
@@ -441,13 +565,14 @@ public final class StageRunner<I, O> implements AutoCloseable {
         }
     }
 
-    private void recreateProducer() {
+    private void recreateProducer() throws InterruptedException {
         try {
             producer.close(Duration.ZERO);
         } catch (RuntimeException e) {
             log.debug("closing fenced producer", e);
         }
-        producer = newProducer();
+        producer = null;
+        producer = connectProducer();
     }
 
     private void recordCommitted(Outcome outcome) {
@@ -521,9 +646,17 @@ public final class StageRunner<I, O> implements AutoCloseable {
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** True while the consumer is subscribed and the loop runs (what /health reports). */
+    /** True while the consumer is subscribed and the loop runs. */
     public boolean isRunning() {
         return running && !stopRequested;
+    }
+
+    /** What /health reports: DOWN once stopped, DEGRADED while the broker cannot be reached, else UP. */
+    public StageHttpServer.Health health() {
+        if (!isRunning() && !(degraded && !stopRequested)) {
+            return StageHttpServer.Health.DOWN;
+        }
+        return degraded ? StageHttpServer.Health.DEGRADED : StageHttpServer.Health.UP;
     }
 
     /** The error that stopped the loop, or null. */
@@ -643,7 +776,7 @@ public final class StageRunner<I, O> implements AutoCloseable {
             int[] newOutputs = outputs.clone();
             boolean[] newDead = dead.clone();
             errors.forEach((i, e) -> {
-                newRecords.set(i, List.of(deadLetter(batch.get(i), e, 1)));
+                newRecords.set(i, List.of(deadLetter(batch.get(i), e, 1, dead[i] ? 0 : config.deadLetterMaxValueBytes())));
                 newOutputs[i] = 0;
                 newDead[i] = true;
             });

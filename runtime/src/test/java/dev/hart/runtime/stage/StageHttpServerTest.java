@@ -22,7 +22,7 @@ class StageHttpServerTest {
         StageMetrics metrics = new StageMetrics(registry, "demo");
         metrics.committed(7, 5, 2);
         AtomicBoolean up = new AtomicBoolean(false);
-        try (StageHttpServer server = new StageHttpServer("127.0.0.1", 0, registry, up::get)) {
+        try (StageHttpServer server = new StageHttpServer("127.0.0.1", 0, registry, () -> up.get() ? StageHttpServer.Health.UP : StageHttpServer.Health.DOWN)) {
             HttpClient http = HttpClient.newHttpClient();
             URI health = URI.create("http://127.0.0.1:" + server.port() + "/health");
             HttpResponse<String> down = http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString());
