@@ -251,7 +251,8 @@ public final class LocalCluster {
         try {
             long pid = Long.parseLong(Files.readString(file).trim());
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(true))
+                    // "setsid" for the moment before it execs java in place (seen under load)
+                    .filter(h -> h.info().command().map(c -> c.endsWith("java") || c.endsWith("setsid")).orElse(true))
                     .map(ProcessHandle::pid);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
