@@ -102,6 +102,40 @@ class PipelineFailureModesTest {
         }
     }
 
+    /** A latent declaring a tensor far larger than any image of the checkpoint is refused before allocation. */
+    @Test
+    void decoderDeadLettersALatentDeclaringAHugeTensorAndKeepsRunning(@TempDir Path out) throws Exception {
+        StageModels models = CheckpointModels.directory(PipelineHarness.tinyCheckpoint());
+        try (PipelineHarness h = new PipelineHarness(1);
+             LatentDecoder decoder = models.loadDecoder();
+             DirectorySink sink = new DirectorySink(out)) {
+            StageRunner<Latent, ?> runner = DecoderStage.runner(PipelineStages.common(DecoderStage.config(), h.bootstrap())
+                    .build(), h.serdes, new DecoderProcessor(decoder, sink, false)).start();
+            try {
+                RequestInfo r = RequestPublisher.requests("j", List.of("x"), 1, models.checkpointId()).get(0);
+                Latent latent = Latent.newBuilder().setRequest(r).setCheckpointId(models.checkpointId())
+                        .setFHat(dev.hart.schemas.avro.Tensor.newBuilder().setDtype(dev.hart.schemas.avro.TensorDType.F32)
+                                .setShape(List.of(8L, 100_000L, 100_000L)).setData(java.nio.ByteBuffer.allocate(16)).build())
+                        .build();
+                try (KafkaProducer<String, Latent> p = new KafkaProducer<>(Map.of("bootstrap.servers", h.bootstrap()),
+                        new StringSerializer(), h.serdes.<Latent>serializer())) {
+                    p.send(new ProducerRecord<>(Topics.LATENTS, r.getRequestId(), latent)).get();
+                }
+                ImageCollector.Result res = ImageCollector.collect(h.bootstrap(), Map.of(), h.serdes,
+                        Set.of(r.getRequestId()), Duration.ofSeconds(60), Duration.ZERO, null);
+                DeadLetter d = res.failed().get(r.getRequestId());
+                assertThat(d).isNotNull();
+                assertThat(d.getStage()).isEqualTo("decoder");
+                assertThat(d.getFailureClass()).isEqualTo("permanent");
+                assertThat(d.getErrorMessage()).contains("f_hat has shape [8, 100000, 100000]").contains("P <=");
+                assertThat(runner.failure()).isNull();
+                assertThat(runner.isRunning()).isTrue();
+            } finally {
+                runner.close();
+            }
+        }
+    }
+
     /** Two decoder instances in one group split the latents' partitions; every image exactly once. */
     @Test
     void twoDecoderInstancesShareTheWork(@TempDir Path out) throws Exception {

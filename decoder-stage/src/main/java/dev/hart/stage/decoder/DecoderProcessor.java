@@ -62,7 +62,9 @@ public final class DecoderProcessor implements BatchProcessor<Latent, GeneratedI
         RequestInfo request = latent.getRequest();
         CheckpointMismatchException.check(STAGE, request.getRequestId(), latent.getCheckpointId(), decoder.checkpointId());
         long t0 = System.nanoTime();
-        TensorData fHat = new TensorData(Tensors.shape(latent.getFHat()), Tensors.toFloats(latent.getFHat()));
+        long[] shape = Tensors.shape(latent.getFHat());
+        decoder.checkLatentShape(shape); // before allocating anything for it
+        TensorData fHat = new TensorData(shape, Tensors.toFloats(latent.getFHat()));
         BufferedImage img = ImageDecoder.toImage(decoder.decodePixels(fHat));
         byte[] png = Pngs.encode(img);
         String sha = Pngs.sha256(png);

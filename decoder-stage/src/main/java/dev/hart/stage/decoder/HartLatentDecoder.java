@@ -38,6 +38,11 @@ public final class HartLatentDecoder implements LatentDecoder {
     }
 
     @Override
+    public void checkLatentShape(long[] shape) {
+        decoder.checkLatentShape(shape);
+    }
+
+    @Override
     public void close() {
         decoder.close();
         manager.close();

@@ -11,6 +11,9 @@ public interface LatentDecoder extends AutoCloseable {
     /** {@code f_hat} [Cvae, P, P] to pixels [3, H, W] in [0, 1] (the reference's {@code (img + 1) / 2}). */
     TensorData decodePixels(TensorData fHat);
 
+    /** Throws IllegalArgumentException unless a latent of this declared shape can be decoded (checked before reading it). */
+    void checkLatentShape(long[] shape);
+
     @Override
     default void close() {
     }

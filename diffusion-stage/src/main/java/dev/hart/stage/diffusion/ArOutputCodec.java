@@ -54,6 +54,36 @@ public final class ArOutputCodec {
                 .build();
     }
 
+    /**
+     * Checks the declared tensor shapes against the loaded checkpoint before any of them is read: f_hat
+     * [Cvae, P, P], the last scale's embedding [P*P, Cvae], the diffusion condition [1 or 2, P*P, D].
+     */
+    public static void checkShapes(ArOutput out, int latentChannels, int latentSide) {
+        long p2 = (long) latentSide * latentSide;
+        expect("fHat", out.getFHat(), latentChannels, latentSide, latentSide);
+        expect("lastScaleEmbedding", out.getLastScaleEmbedding(), p2, latentChannels);
+        long[] z = shapeOf("diffusionCondition", out.getDiffusionCondition());
+        if (z.length != 3 || (z[0] != 1 && z[0] != 2) || z[1] != p2 || z[2] < 1) {
+            throw new IllegalArgumentException("diffusionCondition has shape " + java.util.Arrays.toString(z)
+                    + "; this checkpoint expects [1 or 2, " + p2 + ", D]");
+        }
+    }
+
+    private static void expect(String what, Tensor t, long... expected) {
+        long[] shape = shapeOf(what, t);
+        if (!java.util.Arrays.equals(shape, expected)) {
+            throw new IllegalArgumentException(what + " has shape " + java.util.Arrays.toString(shape)
+                    + "; this checkpoint expects " + java.util.Arrays.toString(expected));
+        }
+    }
+
+    private static long[] shapeOf(String what, Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException("record has no " + what + " tensor");
+        }
+        return Tensors.shape(t);
+    }
+
     /** Back to an {@link ArResult}; only the last scale's indices travel, so {@code indices} holds just those. */
     public static ArResult decode(ArOutput out) {
         TensorData fHat = data(out.getFHat(), "fHat");

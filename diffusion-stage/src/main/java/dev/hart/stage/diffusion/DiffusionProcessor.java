@@ -53,6 +53,7 @@ public final class DiffusionProcessor implements BatchProcessor<ArOutput, Latent
         RequestInfo request = out.getRequest();
         CheckpointMismatchException.check(STAGE, request.getRequestId(), out.getCheckpointId(), model.checkpointId());
         long t0 = System.nanoTime();
+        ArOutputCodec.checkShapes(out, model.latentChannels(), model.latentSide()); // before allocating
         ArResult ar = ArOutputCodec.decode(out);
         TensorData fHat = model.finalLatent(ar, out.getNumDiffusionSteps());
         long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -19,9 +19,13 @@ public final class HartResidualModel implements ResidualModel {
     private final NDManager manager;
     private final ResidualSampler sampler;
     private final int steps;
+    private final int latentChannels;
+    private final int latentSide;
 
     private HartResidualModel(String checkpointId, ModelSource source, NDManager manager, ResidualSampler sampler,
                               int steps) {
+        this.latentChannels = source.tokenizerConfig().zChannels();
+        this.latentSide = source.llmConfig().lastPatch();
         this.checkpointId = checkpointId;
         this.source = source;
         this.manager = manager;
@@ -39,6 +43,16 @@ public final class HartResidualModel implements ResidualModel {
     @Override
     public String checkpointId() {
         return checkpointId;
+    }
+
+    @Override
+    public int latentChannels() {
+        return latentChannels;
+    }
+
+    @Override
+    public int latentSide() {
+        return latentSide;
     }
 
     @Override

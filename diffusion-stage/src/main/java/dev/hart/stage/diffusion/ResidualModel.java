@@ -15,6 +15,12 @@ public interface ResidualModel extends AutoCloseable {
     /** The checkpoint's default number of denoising steps. */
     int defaultSteps();
 
+    /** Cvae: channels of the continuous latent. */
+    int latentChannels();
+
+    /** P: side of the final latent (the last scale). */
+    int latentSide();
+
     /** Final {@code f_hat} [Cvae, P, P] = discrete latent + final tokens + sampled residual. */
     TensorData finalLatent(ArResult ar, int steps);
 

@@ -31,6 +31,16 @@ class DiffusionProcessorTest {
         }
 
         @Override
+        public int latentChannels() {
+            return ArOutputCodecTest.C;
+        }
+
+        @Override
+        public int latentSide() {
+            return ArOutputCodecTest.P;
+        }
+
+        @Override
         public TensorData finalLatent(ArResult ar, int steps) {
             return ar.fHat();
         }
@@ -55,5 +65,24 @@ class DiffusionProcessorTest {
         assertThat(results.get(1).isSuccess()).isFalse();
         assertThat(results.get(1).failure()).isInstanceOf(CheckpointMismatchException.class)
                 .hasMessageContaining("'not-c'").hasMessageContaining("'c'");
+    }
+
+    /** Shapes are checked against the checkpoint before any tensor is read: no allocation for a hostile shape. */
+    @Test
+    void refusesDeclaredShapesTheCheckpointCannotHaveBeforeReadingThem() {
+        ArOutputCodec codec = new ArOutputCodec(TensorDType.F32);
+        int big = ArOutputCodecTest.P * 40;
+        ArOutput huge = codec.encode(ArOutputCodecTest.request(), "c", ArOutputCodecTest.result(), 8);
+        huge.setFHat(dev.hart.schemas.avro.Tensor.newBuilder().setDtype(TensorDType.F32)
+                .setShape(List.of((long) ArOutputCodecTest.C, (long) big, (long) big))
+                .setData(java.nio.ByteBuffer.allocate(4)).build()); // declares far more than it carries
+        ArOutput wrongSide = codec.encode(ArOutputCodecTest.request(), "c", ArOutputCodecTest.result(), 8);
+        wrongSide.setFHat(Tensors.ofFloats(new float[ArOutputCodecTest.C * 4], ArOutputCodecTest.C, 2, 2));
+        List<ProcessResult<Latent>> results = new DiffusionProcessor(new ZeroResidual())
+                .process(List.of(input(huge), input(wrongSide)));
+        assertThat(results).allSatisfy(r -> assertThat(r.isSuccess()).isFalse());
+        assertThat(results.get(0).failure()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fHat has shape [" + ArOutputCodecTest.C + ", " + big + ", " + big + "]");
+        assertThat(results.get(1).failure()).hasMessageContaining("this checkpoint expects");
     }
 }

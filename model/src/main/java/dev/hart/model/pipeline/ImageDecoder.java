@@ -40,6 +40,20 @@ public final class ImageDecoder implements AutoCloseable {
     }
 
     /**
+     * Checks a declared latent shape before anything is allocated for it: [Cvae, P, P] with P at most the tokenizer's
+     * largest scale. A record declaring more (a wrong or hostile shape that still fits in a Kafka record) would make
+     * the convolutions allocate far more native memory than a real image needs.
+     */
+    public void checkLatentShape(long[] shape) {
+        int maxSide = config.vPatchNums().stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (shape.length != 3 || shape[0] != config.zChannels() || shape[1] != shape[2] || shape[1] < 1
+                || shape[1] > maxSide) {
+            throw new IllegalArgumentException("f_hat has shape " + java.util.Arrays.toString(shape)
+                    + "; this checkpoint decodes [" + config.zChannels() + ", P, P] latents with 1 <= P <= " + maxSide);
+        }
+    }
+
+    /**
      * Decodes one latent to pixels in [0, 1], planar RGB [3, H, W] (the reference's {@code (img + 1)/2}).
      */
     public TensorData decodePixels(TensorData fHat) {
@@ -53,7 +67,7 @@ public final class ImageDecoder implements AutoCloseable {
         }
         long[] shape = fHats.get(0).shape();
         for (TensorData f : fHats) {
-            f.requireShape("f_hat", config.zChannels(), -1, -1);
+            checkLatentShape(f.shape());
             if (f.dim(1) != shape[1] || f.dim(2) != shape[2] || f.dim(1) != f.dim(2)) {
                 throw new IllegalArgumentException("all latents of a batch must be square and of one size; got " + f + " and "
                         + fHats.get(0));
