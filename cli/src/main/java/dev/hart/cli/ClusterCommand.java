@@ -62,7 +62,13 @@ public final class ClusterCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             LocalCluster c = cluster();
-            c.start(partitions, timeout()).forEach(System.out::println);
+            try {
+                c.start(partitions, timeout()).forEach(System.out::println);
+            } catch (IllegalStateException e) {
+                // e.g. a port taken by another process: the message carries the log's tail, a stack trace adds nothing
+                System.err.println("hart cluster start: " + e.getMessage());
+                return 1;
+            }
             System.out.println("bootstrap " + c.bootstrapServers() + "  registry " + c.registryUrl() + "  config "
                     + c.dir().resolve("cluster.properties"));
             return 0;
