@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hart", mixinStandardHelpOptions = true, version = "hart 0.1.0",
         description = "HART text-to-image generation as a Kafka streaming pipeline.",
         subcommands = {CommandLine.HelpCommand.class, ParityCommand.class, IngestCommand.class, IngestAppCommand.class, StatusCommand.class,
-                TopicsCommand.class, ClusterCommand.class, DlqCommand.class, GenerateCommand.class, StageCommand.class, BenchCommand.class,
+                TopicsCommand.class, ClusterCommand.class, DlqCommand.class, SoakCommand.class, GenerateCommand.class, StageCommand.class, BenchCommand.class,
                 TrainDemoCommand.class, EvalDemoCommand.class})
 public final class HartCli implements Runnable {
 

@@ -133,11 +133,17 @@ public final class LocalCluster {
         return done;
     }
 
-    private void startBroker(Duration timeout) throws IOException, InterruptedException {
+    /** Starts the broker on this cluster's ports and data (after {@link #stopBroker}). */
+    public void startBroker(Duration timeout) throws IOException, InterruptedException {
         launch("broker", List.of(EmbeddedKafkaMain.class.getName(), "--log-dir", dir.resolve("kafka").toString(),
                 "--port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(kafkaPort + 1), "--detached",
                 "--prop", "advertised.listeners=PLAINTEXT://localhost:" + kafkaPort), List.of("-Xmx1g"));
         awaitLine("broker", EmbeddedKafkaMain.READY_PREFIX, timeout);
+    }
+
+    /** Stops only the broker (the registry keeps running); true if it was running. */
+    public boolean stopBroker(Duration timeout) throws InterruptedException {
+        return stopProcess("broker", timeout);
     }
 
     /** Stops the broker and starts it again on the same ports and data; the registry keeps running. */
