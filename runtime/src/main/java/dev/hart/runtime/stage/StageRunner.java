@@ -71,6 +71,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>A broker outage of any length is ridden out: the transaction fails, the batch is re-read later, and the
  *       producer is rebuilt with bounded exponential backoff while /health says DEGRADED. A stage started before
  *       its broker waits for it the same way.</li>
+ *   <li>A record that kills the whole process (a native crash, the kernel's OOM killer) is not retried forever:
+ *       before the first batch of a partition after an assignment, the runner commits its start offset again with a
+ *       start count in the offset metadata. A start at an offset the previous owner already started from without
+ *       getting past means that owner died there: the runner then processes that one record alone, and after
+ *       {@value #DEATHS_BEFORE_DEAD_LETTER} deaths dead-letters it without running it.</li>
  *   <li>{@link #close()} (also from a SIGTERM shutdown hook, see {@link #installShutdownHook()}) lets the current
  *       batch finish within {@code shutdownGrace}, else drops it uncommitted, then closes the clients.</li>
  * </ul>
@@ -79,6 +84,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class StageRunner<I, O> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
+    /** Process deaths at one record (with no progress past it) after which it is dead-lettered unprocessed. */
+    static final int DEATHS_BEFORE_DEAD_LETTER = 3;
+    private static final String STARTS_PREFIX = "hart.starts=";
 
     private final StageConfig config;
     private final BatchProcessor<I, O> processor;
@@ -106,6 +114,9 @@ public final class StageRunner<I, O> implements AutoCloseable {
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
     private long bufferSinceNanos;
     private InFlight inFlight;
+    // crash guard, per partition since its assignment: starts from the same offset counted in the offset metadata
+    private final Map<TopicPartition, Integer> startsMarked = new HashMap<>();
+    private final Map<TopicPartition, Integer> deathsAtStart = new HashMap<>();
 
     /** A runner with header-style dead letters and its own Prometheus registry. */
     public StageRunner(StageConfig config, BatchProcessor<I, O> processor,
@@ -282,10 +293,14 @@ public final class StageRunner<I, O> implements AutoCloseable {
     }
 
     private void runBatch(List<ConsumerRecord<byte[], byte[]>> batch) throws Exception {
+        markStarts(batch);
+        Map<Long, Integer> condemned = new HashMap<>();
+        batch = isolateSuspects(batch, condemned);
+        final List<ConsumerRecord<byte[], byte[]>> taken = batch;
         InFlight current = new InFlight(batch);
         inFlight = current;
         consumer.pause(consumer.assignment());
-        Future<Outcome> future = worker.submit(() -> compute(batch));
+        Future<Outcome> future = worker.submit(() -> compute(taken, condemned));
         boolean abandoned = false;
         Outcome outcome = null;
         try {
@@ -320,10 +335,100 @@ public final class StageRunner<I, O> implements AutoCloseable {
     }
 
     /**
+     * Before the first batch of a partition since its assignment: commits the batch's start offset again (no
+     * progress is lost: it is the committed position) with {@code hart.starts=OFFSET:COUNT} in the metadata. A count
+     * above 1 at the same offset means earlier owners started there and never committed past it.
+     */
+    private void markStarts(List<ConsumerRecord<byte[], byte[]>> batch) {
+        Map<TopicPartition, Long> firsts = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            if (!startsMarked.containsKey(tp)) {
+                firsts.merge(tp, r.offset(), Math::min);
+            }
+        }
+        if (firsts.isEmpty() || producer == null) {
+            return;
+        }
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(firsts.keySet(), Duration.ofSeconds(10));
+            Map<TopicPartition, OffsetAndMetadata> markers = new HashMap<>();
+            firsts.forEach((tp, first) -> {
+                OffsetAndMetadata c = committed.get(tp);
+                if (c != null && c.offset() != first) {
+                    startsMarked.put(tp, 0); // not at the committed position (should not happen): leave it alone
+                    return;
+                }
+                int starts = previousStarts(c, first) + 1;
+                markers.put(tp, new OffsetAndMetadata(first, STARTS_PREFIX + first + ":" + starts));
+                startsMarked.put(tp, starts);
+                if (starts > 1) {
+                    deathsAtStart.put(tp, starts - 1);
+                }
+            });
+            if (!markers.isEmpty()) {
+                producer.beginTransaction();
+                producer.sendOffsetsToTransaction(markers, consumer.groupMetadata());
+                producer.commitTransaction();
+            }
+        } catch (RuntimeException e) {
+            log.warn("Stage {}: could not record the start offsets ({}); going on without", config.stageName(), e.toString());
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException ignored) {
+                // the next commit recreates the producer if it must
+            }
+        }
+    }
+
+    private static int previousStarts(OffsetAndMetadata committed, long first) {
+        if (committed == null || committed.metadata() == null || !committed.metadata().startsWith(STARTS_PREFIX)) {
+            return 0;
+        }
+        String[] parts = committed.metadata().substring(STARTS_PREFIX.length()).split(":");
+        try {
+            return parts.length == 2 && Long.parseLong(parts[0]) == first ? Integer.parseInt(parts[1]) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * If a partition of the batch had owners die at its start offset, runs only that record (the rest goes back to
+     * the buffer); after {@value #DEATHS_BEFORE_DEAD_LETTER} deaths the record is condemned (dead-lettered unrun).
+     */
+    private List<ConsumerRecord<byte[], byte[]>> isolateSuspects(List<ConsumerRecord<byte[], byte[]>> batch,
+                                                                 Map<Long, Integer> condemned) {
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            Integer deaths = deathsAtStart.remove(tp);
+            if (deaths == null) {
+                continue;
+            }
+            log.warn("Stage {}: the process died {} time(s) at {}@{} before; running that record alone",
+                    config.stageName(), deaths, tp, r.offset());
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                if (batch.get(i) != r) {
+                    buffer.addFirst(batch.get(i));
+                }
+            }
+            if (bufferSinceNanos == 0 && !buffer.isEmpty()) {
+                bufferSinceNanos = System.nanoTime();
+            }
+            if (deaths >= DEATHS_BEFORE_DEAD_LETTER) {
+                condemned.put(r.offset(), deaths);
+            }
+            return List.of(r);
+        }
+        return batch;
+    }
+
+    /**
      * Runs on the worker thread: deserialize, call the model, serialize. Retriable failures are tried again (after a
      * backoff, one by one) until {@code maxAttempts}; what still fails becomes a dead letter.
      */
-    private Outcome compute(List<ConsumerRecord<byte[], byte[]>> batch) throws InterruptedException {
+    private Outcome compute(List<ConsumerRecord<byte[], byte[]>> batch, Map<Long, Integer> condemned)
+            throws InterruptedException {
         int n = batch.size();
         List<List<ProducerRecord<byte[], byte[]>>> records = new ArrayList<>(n);
         int[] outputs = new int[n];
@@ -332,7 +437,19 @@ public final class StageRunner<I, O> implements AutoCloseable {
         List<Integer> pending = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             records.add(List.of());
-            pending.add(i);
+            ConsumerRecord<byte[], byte[]> r = batch.get(i);
+            Integer deaths = condemned.get(r.offset());
+            if (deaths != null && batch.size() == 1) {
+                records.set(i, List.of(deadLetter(r, new IllegalStateException("the stage process died " + deaths
+                        + " times while processing this record (a native crash or an out-of-memory kill); not run again"),
+                        deaths, config.deadLetterMaxValueBytes())));
+                dead[i] = true;
+            } else {
+                pending.add(i);
+            }
+        }
+        if (pending.isEmpty()) {
+            return new Outcome(batch, records, outputs, dead);
         }
         long backoffMs = config.retryBackoff().toMillis();
         // a batch call that failed as a whole is reported as an attempt but does not use up anyone's retries
@@ -726,6 +843,10 @@ public final class StageRunner<I, O> implements AutoCloseable {
             remaining.removeAll(lost);
             assignment = Set.copyOf(remaining);
             buffer.removeIf(r -> lost.contains(new TopicPartition(r.topic(), r.partition())));
+            lost.forEach(tp -> {
+                startsMarked.remove(tp);
+                deathsAtStart.remove(tp);
+            });
             if (buffer.isEmpty()) {
                 bufferSinceNanos = 0;
             }

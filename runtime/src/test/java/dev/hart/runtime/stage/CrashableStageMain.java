@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A stage in its own JVM for the crash test: upper-cases strings, sleeping per batch like a model, and prints
- * BATCH-START / BATCH-END lines so the test can kill it mid-batch.
+ * BATCH-START / BATCH-END lines so the test can kill it mid-batch. A batch holding "halt..." halts the JVM.
  * Args: bootstrap input output dlq group instanceId sleepMillis
  */
 public final class CrashableStageMain {
@@ -25,6 +25,9 @@ public final class CrashableStageMain {
         BatchProcessor<String, String> announcing = batch -> {
             System.out.println("BATCH-START " + batch.size());
             System.out.flush();
+            if (batch.stream().anyMatch(in -> in.value().startsWith("halt"))) {
+                Runtime.getRuntime().halt(134); // like a native crash: no shutdown hook, no clean close
+            }
             Thread.sleep(sleep);
             List<ProcessResult<String>> results = upper.process(batch);
             System.out.println("BATCH-END " + batch.size());

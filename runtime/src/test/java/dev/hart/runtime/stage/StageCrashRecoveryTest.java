@@ -76,11 +76,67 @@ class StageCrashRecoveryTest {
         }
     }
 
+    /** A record that kills the whole JVM every time is dead-lettered after a few deaths instead of looping. */
+    @Test
+    void aRecordThatKillsTheProcessIsDeadLetteredAfterThreeDeaths() throws Exception {
+        String in = SharedKafka.uniqueTopic("in");
+        String out = SharedKafka.uniqueTopic("out");
+        String dlq = SharedKafka.uniqueTopic("dlq");
+        String group = SharedKafka.uniqueTopic("group");
+        SharedKafka.get().createTopics(1, in, out, dlq);
+        List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        records.add(new org.apache.kafka.clients.producer.ProducerRecord<>(in, KafkaTestIO.utf8("killer"),
+                KafkaTestIO.utf8("halt-the-jvm")));
+        for (int i = 0; i < 20; i++) {
+            records.add(new org.apache.kafka.clients.producer.ProducerRecord<>(in, KafkaTestIO.utf8("k-" + i),
+                    KafkaTestIO.utf8("v-" + i)));
+        }
+        KafkaTestIO.produce(SharedKafka.bootstrap(), records);
+
+        int launches = 0;
+        int deaths = 0;
+        List<Process> started = new ArrayList<>();
+        try {
+            // a supervisor: restart the stage whenever it dies, until the work is done
+            while (launches < 8) {
+                Process p = launch(in, out, dlq, group, new LinkedBlockingQueue<>(), "10");
+                started.add(p);
+                launches++;
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    break; // alive and idle: it got past the killer
+                }
+                assertThat(p.exitValue()).as("the JVM halted on the killer record").isEqualTo(134);
+                deaths++;
+            }
+            List<ConsumerRecord<byte[], byte[]>> outputs = KafkaTestIO.readCommitted(SharedKafka.bootstrap(), out,
+                    r -> r.size() >= 20, Duration.ofSeconds(60), Duration.ofSeconds(1));
+            assertThat(outputs).extracting(r -> text(r.value())).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 20).mapToObj(i -> "V-" + i).toList());
+            List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestIO.readCommitted(SharedKafka.bootstrap(), dlq,
+                    r -> !r.isEmpty(), Duration.ofSeconds(30), Duration.ofSeconds(1));
+            assertThat(dead).hasSize(1);
+            assertThat(text(dead.get(0).key())).isEqualTo("killer");
+            assertThat(HeaderDeadLetterWriter.header(dead.get(0).headers(), HeaderDeadLetterWriter.ERROR_MESSAGE))
+                    .contains("the stage process died 3 times while processing this record");
+            assertThat(deaths).isEqualTo(StageRunner.DEATHS_BEFORE_DEAD_LETTER);
+        } finally {
+            for (Process p : started) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private static Process launch(String in, String out, String dlq, String group, BlockingQueue<String> lines)
             throws Exception {
+        return launch(in, out, dlq, group, lines, "150");
+    }
+
+    private static Process launch(String in, String out, String dlq, String group, BlockingQueue<String> lines,
+                                  String sleepMillis) throws Exception {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), CrashableStageMain.class.getName(),
-                SharedKafka.bootstrap(), in, out, dlq, group, "crash-instance", "150");
+                SharedKafka.bootstrap(), in, out, dlq, group, "crash-instance", sleepMillis);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Thread reader = new Thread(() -> {
             try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
