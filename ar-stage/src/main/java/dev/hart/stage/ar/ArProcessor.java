@@ -83,11 +83,32 @@ public final class ArProcessor implements BatchProcessor<GenerationRequest, Spec
             throw new IllegalStateException("ArModel returned " + ar.size() + " results for " + requests.size());
         }
         long arMsEach = (System.nanoTime() - t0) / 1_000_000 / requests.size();
+        List<TensorData> latents = null;
+        long diffusionMsEach = 0;
+        if (residual != null) {
+            // fused: the batch's residual diffusion in one model call too
+            long t1 = System.nanoTime();
+            List<Integer> steps = new ArrayList<>(runnable.size());
+            for (int i : runnable) {
+                steps.add(diffusionSteps(batch.get(i).value().getRequest()));
+            }
+            latents = residual.finalLatents(ar, steps);
+            diffusionMsEach = (System.nanoTime() - t1) / 1_000_000 / runnable.size();
+        }
         for (int k = 0; k < runnable.size(); k++) {
             int i = runnable.get(k);
             StageInput<GenerationRequest> input = batch.get(i);
             try {
-                results.set(i, ProcessResult.success(emit(input, ar.get(k), arMsEach)));
+                RequestInfo request = StageTimings.with(input.value().getRequest(), STAGE, arMsEach);
+                String key = request.getRequestId();
+                if (latents == null) {
+                    results.set(i, ProcessResult.success(new OutputRecord<>(Topics.AR_OUTPUT, key,
+                            codec.encode(request, model.checkpointId(), ar.get(k), diffusionSteps(request)))));
+                } else {
+                    request = StageTimings.with(request, DiffusionProcessor.STAGE, diffusionMsEach);
+                    results.set(i, ProcessResult.success(new OutputRecord<>(Topics.LATENTS, key,
+                            DiffusionProcessor.latent(request, model.checkpointId(), latents.get(k)))));
+                }
             } catch (RuntimeException e) {
                 results.set(i, ProcessResult.failure(e));
             }
@@ -95,17 +116,8 @@ public final class ArProcessor implements BatchProcessor<GenerationRequest, Spec
         return results;
     }
 
-    private OutputRecord<SpecificRecord> emit(StageInput<GenerationRequest> input, ArResult ar, long arMs) {
-        RequestInfo request = StageTimings.with(input.value().getRequest(), STAGE, arMs);
+    private int diffusionSteps(RequestInfo request) {
         Integer asked = request.getNumDiffusionSteps();
-        int steps = asked == null ? model.defaultDiffusionSteps() : asked;
-        String key = request.getRequestId();
-        if (residual == null) {
-            return new OutputRecord<>(Topics.AR_OUTPUT, key, codec.encode(request, model.checkpointId(), ar, steps));
-        }
-        long t0 = System.nanoTime();
-        TensorData fHat = residual.finalLatent(ar, steps);
-        request = StageTimings.with(request, DiffusionProcessor.STAGE, (System.nanoTime() - t0) / 1_000_000);
-        return new OutputRecord<>(Topics.LATENTS, key, DiffusionProcessor.latent(request, model.checkpointId(), fHat));
+        return asked == null ? model.defaultDiffusionSteps() : asked;
     }
 }

@@ -141,7 +141,8 @@ final class ModelBench {
         }
         double macs = ModelMacs.diffusion(c, model.tokenizerConfig(), b);
         TimingLoop l = loopFor(macs);
-        List<Double> ms = l.run(() -> diffusion.finalLatents(inputs, params));
+        List<Integer> steps = java.util.Collections.nCopies(b, diffusion.defaultSteps());
+        List<Double> ms = l.run(() -> diffusion.finalLatents(inputs, steps));
         log.accept(addPart(out, "diffusion", b, ms, macs, l.warmup(), "requests sampled one by one").line());
     }
 

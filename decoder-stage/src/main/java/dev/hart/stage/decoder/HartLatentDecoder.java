@@ -5,6 +5,7 @@ import dev.hart.model.checkpoint.ModelSource;
 import dev.hart.model.pipeline.ImageDecoder;
 import dev.hart.model.pipeline.TensorData;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /** The checkpoint's tokenizer decoder ({@code post_quant_conv} + decoder only), via the model's {@link ImageDecoder}. */
@@ -33,8 +34,8 @@ public final class HartLatentDecoder implements LatentDecoder {
     }
 
     @Override
-    public TensorData decodePixels(TensorData fHat) {
-        return decoder.decodePixels(fHat);
+    public List<TensorData> decodePixels(List<TensorData> fHats) {
+        return decoder.decodePixelsBatch(fHats);
     }
 
     @Override

@@ -17,8 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The diffusion stage's model call: {@code hart.ar-output} to {@code hart.latents}. Each record is sampled from its own
- * seed, so the records of a batch are simply done one after another; a checkpoint mismatch fails only that record.
+ * The diffusion stage's model call: {@code hart.ar-output} to {@code hart.latents}. The valid records of a batch are
+ * sampled in one model call, each from its own seed (so its latent does not depend on the batch); a record that fails
+ * its checks (checkpoint, shapes) fails alone.
  */
 public final class DiffusionProcessor implements BatchProcessor<ArOutput, Latent> {
     public static final String STAGE = "diffusion";
@@ -38,26 +39,41 @@ public final class DiffusionProcessor implements BatchProcessor<ArOutput, Latent
     @Override
     public List<ProcessResult<Latent>> process(List<StageInput<ArOutput>> batch) {
         List<ProcessResult<Latent>> results = new ArrayList<>(batch.size());
+        List<Integer> runnable = new ArrayList<>();
+        List<ArResult> ars = new ArrayList<>();
+        List<Integer> steps = new ArrayList<>();
         for (StageInput<ArOutput> input : batch) {
+            results.add(null);
             try {
-                results.add(ProcessResult.success(new OutputRecord<>(outputTopic, input.key(), apply(input.value()))));
+                ars.add(decode(input.value()));
+                steps.add(input.value().getNumDiffusionSteps());
+                runnable.add(results.size() - 1);
             } catch (RuntimeException e) {
-                results.add(ProcessResult.failure(e));
+                results.set(results.size() - 1, ProcessResult.failure(e));
             }
+        }
+        if (runnable.isEmpty()) {
+            return results;
+        }
+        long t0 = System.nanoTime();
+        // one model call for the batch; if it fails as a whole, the runner retries the inputs one by one
+        List<TensorData> latents = model.finalLatents(ars, steps);
+        long msEach = (System.nanoTime() - t0) / 1_000_000 / runnable.size();
+        for (int k = 0; k < runnable.size(); k++) {
+            StageInput<ArOutput> input = batch.get(runnable.get(k));
+            RequestInfo request = StageTimings.with(input.value().getRequest(), STAGE, msEach);
+            results.set(runnable.get(k), ProcessResult.success(new OutputRecord<>(outputTopic, input.key(),
+                    latent(request, model.checkpointId(), latents.get(k)))));
         }
         return results;
     }
 
-    /** One record: checks the checkpoint, samples the residual, returns the latent. */
-    public Latent apply(ArOutput out) {
+    /** Checks the checkpoint and the declared shapes (before allocating anything), then decodes the tensors. */
+    private ArResult decode(ArOutput out) {
         RequestInfo request = out.getRequest();
         CheckpointMismatchException.check(STAGE, request.getRequestId(), out.getCheckpointId(), model.checkpointId());
-        long t0 = System.nanoTime();
-        ArOutputCodec.checkShapes(out, model.latentChannels(), model.latentSide()); // before allocating
-        ArResult ar = ArOutputCodec.decode(out);
-        TensorData fHat = model.finalLatent(ar, out.getNumDiffusionSteps());
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        return latent(StageTimings.with(request, STAGE, ms), model.checkpointId(), fHat);
+        ArOutputCodec.checkShapes(out, model.latentChannels(), model.latentSide());
+        return ArOutputCodec.decode(out);
     }
 
     /** The latent record; f_hat is small and always travels as F32. */

@@ -41,8 +41,8 @@ class DiffusionProcessorTest {
         }
 
         @Override
-        public TensorData finalLatent(ArResult ar, int steps) {
-            return ar.fHat();
+        public List<TensorData> finalLatents(List<ArResult> ars, List<Integer> steps) {
+            return ars.stream().map(ArResult::fHat).toList();
         }
     }
 

@@ -12,6 +12,8 @@ import dev.hart.model.config.HartConfig;
 import dev.hart.model.io.WeightSource;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * HART's residual diffusion ({@code DiffLoss.sample}, spec 5.3): iDDPM ancestral sampling over the
@@ -23,12 +25,18 @@ public final class ResidualDiffusion implements AutoCloseable {
     /** The reference multiplies the sampled latent by this ({@code DiffLoss.vae_scale}). */
     public static final float VAE_SCALE = 0.6f;
 
+    /** The reference respaces its 1000-step schedule; more sampling steps than that cannot be respaced. */
+    public static final int MAX_STEPS = DiffusionSchedule.BASE_STEPS;
+
     private final SimpleMlpAdaLn net;
     private final DiffusionSchedule schedule;
+    /** Respaced schedules by step count, built on first use (a few microseconds; cached as requests repeat them). */
+    private final Map<Integer, DiffusionSchedule> respaced = new ConcurrentHashMap<>();
 
     public ResidualDiffusion(SimpleMlpAdaLn net, DiffusionSchedule schedule) {
         this.net = net;
         this.schedule = schedule;
+        respaced.put(schedule.steps(), schedule);
     }
 
     /** Loads only {@code diffloss.net.*} from the transformer weights; the schedule follows num_sampling_steps. */
@@ -41,8 +49,20 @@ public final class ResidualDiffusion implements AutoCloseable {
         return net;
     }
 
+    /** The checkpoint's schedule ({@code num_sampling_steps}). */
     public DiffusionSchedule schedule() {
         return schedule;
+    }
+
+    /**
+     * The cosine schedule respaced to {@code steps} sampling steps, as the reference builds it for any
+     * {@code num_sampling_steps} ({@code space_timesteps(1000, str(steps))}).
+     */
+    public DiffusionSchedule schedule(int steps) {
+        if (steps < 1 || steps > MAX_STEPS) {
+            throw new IllegalArgumentException("diffusion steps must be in [1, " + MAX_STEPS + "], got " + steps);
+        }
+        return respaced.computeIfAbsent(steps, k -> DiffusionSchedule.cosine(Integer.toString(k)));
     }
 
     /**
@@ -56,7 +76,7 @@ public final class ResidualDiffusion implements AutoCloseable {
      * step) and {@code sample}.
      */
     public NDArray sample(NDArray z, double temperature, double cfg, RandomSource random, Trace trace) {
-        return sample(z, temperature, cfg, List.of(random), trace);
+        return sample(z, temperature, new double[] {cfg}, List.of(random), schedule, trace);
     }
 
     /**
@@ -69,10 +89,30 @@ public final class ResidualDiffusion implements AutoCloseable {
      * draws.
      */
     public NDArray sample(NDArray z, double temperature, double cfg, List<RandomSource> perRequest, Trace trace) {
+        double[] each = new double[perRequest.size()];
+        java.util.Arrays.fill(each, cfg);
+        return sample(z, temperature, each, perRequest, schedule, trace);
+    }
+
+    /**
+     * {@link #sample(NDArray, double, double, List, Trace)} with a guidance weight per request and a given schedule:
+     * the requests of one call are either all guided ({@code cfg != 1.0}) or all unguided, since the two lay out
+     * their rows differently.
+     */
+    public NDArray sample(NDArray z, double temperature, double[] cfgPerRequest, List<RandomSource> perRequest,
+                          DiffusionSchedule schedule, Trace trace) {
         long n = z.getShape().get(0);
         int cvae = net.inChannels();
-        boolean guided = cfg != 1.0;
         int requests = perRequest.size();
+        if (cfgPerRequest.length != requests) {
+            throw new IllegalArgumentException(requests + " requests but " + cfgPerRequest.length + " guidance weights");
+        }
+        boolean guided = requests > 0 && cfgPerRequest[0] != 1.0;
+        for (double c : cfgPerRequest) {
+            if ((c != 1.0) != guided) {
+                throw new IllegalArgumentException("guided (cfg != 1) and unguided requests cannot be sampled in one call");
+            }
+        }
         if (z.getShape().dimension() != 2 || z.getShape().get(1) != net.condDim()) {
             throw new IllegalArgumentException("diffusion condition must be [N, " + net.condDim() + "], got " + z.getShape());
         }
@@ -104,7 +144,7 @@ public final class ResidualDiffusion implements AutoCloseable {
                 }
                 NDArray tOrig = m.create(new float[] {schedule.timestep(k)}, new Shape(1));
                 NDArray y = net.timeEmbed(tOrig, Trace.NONE).add(cond);
-                NDArray out = guided ? net.forwardWithCfgEmbedded(x, y, cfg) : net.forwardEmbedded(x, y);
+                NDArray out = guided ? net.forwardWithCfgEmbedded(x, y, cfgPerRequest) : net.forwardEmbedded(x, y);
                 NDArray eps = out.get(":, 0:" + cvae);
                 NDArray v = out.get(":, " + cvae + ":");
                 NDArray frac = v.add(1).div(2);

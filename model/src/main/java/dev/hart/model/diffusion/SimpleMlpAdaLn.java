@@ -223,18 +223,45 @@ public final class SimpleMlpAdaLn implements AutoCloseable {
     }
 
     NDArray forwardWithCfgEmbedded(NDArray x, NDArray y, double cfgScale) {
+        return forwardWithCfgEmbedded(x, y, new double[] {cfgScale});
+    }
+
+    /**
+     * {@code forward_with_cfg} for a batch of requests with their own guidance: {@code cfgPerRequest[b]} applies to
+     * the b-th equal share of the conditional rows (one value: every row).
+     */
+    NDArray forwardWithCfgEmbedded(NDArray x, NDArray y, double[] cfgPerRequest) {
         long n = x.getShape().get(0);
         if (n % 2 != 0) {
             throw new IllegalArgumentException("classifier-free guidance needs an even batch (cond rows then uncond rows), got " + n);
         }
+        long half = n / 2;
+        int requests = cfgPerRequest.length;
+        if (requests == 0 || half % requests != 0) {
+            throw new IllegalArgumentException(half + " conditional rows cannot be shared by " + requests + " requests");
+        }
         return ScopedOps.run(() -> {
-            NDArray half = x.get("0:" + (n / 2));
-            NDArray out = forwardEmbedded(half.concat(half, 0), y);
+            NDArray first = x.get("0:" + half);
+            NDArray out = forwardEmbedded(first.concat(first, 0), y);
             NDArray eps = out.get(":, 0:" + inChannels);
             NDArray rest = out.get(":, " + inChannels + ":");
-            NDArray cond = eps.get("0:" + (n / 2));
-            NDArray uncond = eps.get((n / 2) + ":");
-            NDArray mixed = cond.mul((float) (1 + cfgScale)).sub(uncond.mul((float) cfgScale));
+            NDArray cond = eps.get("0:" + half);
+            NDArray uncond = eps.get(half + ":");
+            NDArray mixed;
+            if (requests == 1) {
+                mixed = cond.mul((float) (1 + cfgPerRequest[0])).sub(uncond.mul((float) cfgPerRequest[0]));
+            } else {
+                // the same float32 products as the scalar form, one factor per row
+                long rows = half / requests;
+                float[] onePlus = new float[(int) half];
+                float[] scale = new float[(int) half];
+                for (int r = 0; r < requests; r++) {
+                    java.util.Arrays.fill(onePlus, (int) (r * rows), (int) ((r + 1) * rows), (float) (1 + cfgPerRequest[r]));
+                    java.util.Arrays.fill(scale, (int) (r * rows), (int) ((r + 1) * rows), (float) cfgPerRequest[r]);
+                }
+                NDManager m = x.getManager();
+                mixed = cond.mul(m.create(onePlus, new Shape(half, 1))).sub(uncond.mul(m.create(scale, new Shape(half, 1))));
+            }
             return NDArrays.concat(new NDList(mixed.concat(mixed, 0), rest), 1);
         });
     }

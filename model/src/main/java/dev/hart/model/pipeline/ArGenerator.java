@@ -189,24 +189,19 @@ public final class ArGenerator implements AutoCloseable {
             throw new IllegalArgumentException(b + " requests but " + settings.params().size() + " sampling settings");
         }
 
-        // CFG batch: conditional rows 0..B-1, unconditional rows B..2B-1 (zero context, position ids 0,
-        // mask with only position 0 set) — spec 4.1
-        NDArray ctx2 = context.concat(m.zeros(context.getShape(), context.getDataType()), 0);
-        NDArray condBD = transformer.embedContext(ctx2);
-        trace.record("cond_BD", condBD);
+        // CFG batch: conditional rows 0..B-1, unconditional rows B..2B-1 (zero context, position ids 0, mask with only
+        // position 0 set) - spec 4.1; scale 0 is the context pass, which computes the unconditional half once
         NDArray pos = positionIds.toType(DataType.INT64, false);
-        NDArray pos2 = pos.concat(m.zeros(pos.getShape(), DataType.INT64), 0);
-        NDArray uncondMask = m.zeros(new Shape(b, t), DataType.INT64);
-        uncondMask.set(new NDIndex(":, 0"), 1);
-        NDArray mask2 = mask.toType(DataType.INT64, false).concat(uncondMask, 0);
-        Conditioning cond = transformer.condition(condBD, mask2);
-        KvCache[] caches = transformer.newCaches();
-        NDArray lastContextPosition = pos2.get(new NDIndex(":, -1"));
+        HartTransformer.ContextPass context0 = transformer.contextPass(m, context, mask.toType(DataType.INT64, false), pos,
+                trace, trace.prefixed("stage0."));
+        Conditioning cond = context0.conditioning();
+        KvCache[] caches = context0.caches();
+        NDArray lastContextPosition = pos.get(new NDIndex(":, -1")).concat(m.zeros(new Shape(b), DataType.INT64), 0);
         RotaryEmbedding rope = transformer.rope();
         StageSampler sampler = new StageSampler(settings.sampler());
 
         NDArray fHat = m.zeros(new Shape(b, cvae, last, last));
-        NDArray x = condBD.add(transformer.levelEmbedding(m, 0));
+        NDArray x = null;
         List<NDArray> indices = new ArrayList<>(n);
         double[] diffusionCfg = new double[b];
         NDArray finalTokens = null;
@@ -214,17 +209,22 @@ public final class ArGenerator implements AutoCloseable {
         for (int si = 0; si < n; si++) {
             Trace st = trace.prefixed("stage" + si + ".");
             double ratio = config.stageRatio(si);   // the final stage re-uses stage n-2's ratio (spec 8.1)
-            NDList tables = si == 0 ? rope.contextTables(pos2)
-                    : rope.imageTables(RotaryEmbedding.imagePositions(patchNums[si], last, lastContextPosition));
-            x = transformer.runBlocks(x, cond, tables, caches, st);
-            NDArray logits = transformer.logits(x, cond);
-            if (si <= 1) {
-                st.record("logits_raw", logits);
+            NDArray logits;
+            if (si == 0) {
+                x = context0.lastHidden();
+                logits = transformer.logits(x, cond);   // [2B, 1, V]: only the last context position is sampled (spec 8.5)
+                if (st.enabled()) {
+                    st.record("logits_raw", transformer.logits(context0.tracedHidden(), cond));
+                }
+            } else {
+                NDList tables = rope.imageTables(RotaryEmbedding.imagePositions(patchNums[si], last, lastContextPosition));
+                x = transformer.runBlocks(x, cond, tables, caches, st);
+                logits = transformer.logits(x, cond);
+                if (si == 1) {
+                    st.record("logits_raw", logits);
+                }
             }
             NDArray mixed = guide(m, logits, b, ratio, settings.params());
-            if (si == 0) {
-                mixed = mixed.get(new NDIndex(":, " + (t - 1) + ":" + t));  // the last context position (spec 8.5)
-            }
             st.record("logits_cfg", mixed);
             List<RowSampling> rows = new ArrayList<>(b);
             for (SamplingParams p : settings.params()) {

@@ -57,7 +57,7 @@ public final class HartPipeline implements AutoCloseable {
     public List<TensorData> generateLatents(TensorData context, long[] contextMask, long[] positionIds,
                                             List<SamplingParams> perRequest) {
         List<ArResult> ar = generator.generate(context, contextMask, positionIds, perRequest);
-        return residual.finalLatents(ar, perRequest);
+        return residual.finalLatents(ar, java.util.Collections.nCopies(ar.size(), residual.defaultSteps()));
     }
 
     /** Pixels [3, H, W] in [0, 1] per request. */

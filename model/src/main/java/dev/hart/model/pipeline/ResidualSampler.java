@@ -1,6 +1,8 @@
 package dev.hart.model.pipeline;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.hart.model.RandomSource;
@@ -12,7 +14,9 @@ import dev.hart.model.diffusion.ResidualDiffusion;
 import dev.hart.model.io.WeightSource;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The residual-diffusion stage: from an {@link ArResult} to the final latent
@@ -50,44 +54,100 @@ public final class ResidualSampler implements AutoCloseable {
         return new SeededRandomSource(seed ^ DIFFUSION_STREAM);
     }
 
+    /** The checkpoint's number of sampling steps ({@code num_sampling_steps}). */
+    public int defaultSteps() {
+        return diffusion.schedule().steps();
+    }
+
+    /** The final latent of one request with the checkpoint's step count; the noise comes from {@code r.seed()}. */
+    public TensorData finalLatent(ArResult r) {
+        return finalLatents(List.of(r), List.of(defaultSteps())).get(0);
+    }
+
     /**
-     * The final latent of one request.
-     *
-     * @param r the AR stage's result
-     * @param p the request's settings ({@code seed} drives the noise)
+     * The final latents of several requests, each from its own seed ({@code ArResult.seed()}) with its own guidance
+     * weight and step count (1 to {@link ResidualDiffusion#MAX_STEPS}, the reference's schedule respaced to it).
+     * Requests that share a step count and guided-ness are sampled in one model call per step; the result of each is
+     * the same whatever its neighbours.
      */
-    public TensorData finalLatent(ArResult r, SamplingParams p) {
-        if (r == null || p == null) {
-            throw new IllegalArgumentException("an ArResult and its SamplingParams are required");
+    public List<TensorData> finalLatents(List<ArResult> results, List<Integer> steps) {
+        if (results.size() != steps.size()) {
+            throw new IllegalArgumentException(results.size() + " results but " + steps.size() + " step counts");
         }
-        int side = r.latentSide();
-        long p2 = (long) side * side;
+        for (int i = 0; i < results.size(); i++) {
+            check(results.get(i));
+            diffusion.schedule(steps.get(i));   // range check before any work
+        }
+        // one call per (step count, guided) group, in first-seen order
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < results.size(); i++) {
+            groups.computeIfAbsent(steps.get(i) + "/" + (results.get(i).diffusionCfg() != 1.0), k -> new ArrayList<>()).add(i);
+        }
+        TensorData[] out = new TensorData[results.size()];
+        JniUtils.setGradMode(false);
+        for (List<Integer> group : groups.values()) {
+            List<TensorData> latents = sampleGroup(group.stream().map(results::get).toList(), steps.get(group.get(0)));
+            for (int k = 0; k < group.size(); k++) {
+                out[group.get(k)] = latents.get(k);
+            }
+        }
+        return List.of(out);
+    }
+
+    private void check(ArResult r) {
+        if (r == null) {
+            throw new IllegalArgumentException("an ArResult is required");
+        }
+        long p2 = (long) r.latentSide() * r.latentSide();
         if (r.latentChannels() != cvae) {
             throw new IllegalArgumentException("ArResult has " + r.latentChannels() + " latent channels, the diffusion model " + cvae);
         }
         r.finalTokens().requireShape("finalTokens", p2, cvae);
         r.diffusionCondition().requireShape("diffusionCondition", 2 * p2, -1);
-        JniUtils.setGradMode(false);
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray z = r.diffusionCondition().toNDArray(m);
-            NDArray res = diffusion.sample(z, 1.0, r.diffusionCfg(), diffusionRandom(p.seed()), Trace.NONE)
-                    .get("0:" + p2);                                                 // conditional half
-            NDArray tokens = r.finalTokens().toNDArray(m).add(res);                  // [P², Cvae]
-            NDArray fHat = r.fHat().toNDArray(m).add(tokens.transpose().reshape(cvae, side, side));
-            return TensorData.of(fHat);
-        }
     }
 
-    /** {@link #finalLatent} for several requests (each with its own noise). */
-    public List<TensorData> finalLatents(List<ArResult> results, List<SamplingParams> params) {
-        if (results.size() != params.size()) {
-            throw new IllegalArgumentException(results.size() + " results but " + params.size() + " sampling settings");
+    /** Requests of one step count and guided-ness: conditions laid out as the sampler's batch layout, one call. */
+    private List<TensorData> sampleGroup(List<ArResult> group, int steps) {
+        int b = group.size();
+        int side = group.get(0).latentSide();
+        long p2 = (long) side * side;
+        for (ArResult r : group) {
+            if (r.latentSide() != side) {
+                throw new IllegalArgumentException("latents of one batch must have one side, got " + side + " and " + r.latentSide());
+            }
         }
-        List<TensorData> out = new ArrayList<>(results.size());
-        for (int i = 0; i < results.size(); i++) {
-            out.add(finalLatent(results.get(i), params.get(i)));
+        boolean guided = group.get(0).diffusionCfg() != 1.0;
+        double[] cfg = new double[b];
+        List<RandomSource> noise = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            cfg[i] = group.get(i).diffusionCfg();
+            noise.add(diffusionRandom(group.get(i).seed()));
         }
-        return out;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList conds = new NDList();
+            NDList unconds = new NDList();
+            for (ArResult r : group) {
+                NDArray z = r.diffusionCondition().toNDArray(m);
+                conds.add(guided ? z.get("0:" + p2) : z);
+                if (guided) {
+                    unconds.add(z.get(p2 + ":"));
+                }
+            }
+            // guided: [cond rows of every request; uncond rows of every request]; unguided: each request's 2P² rows
+            // are sampled as they are (the reference then keeps the first half)
+            conds.addAll(unconds);
+            NDArray z = NDArrays.concat(conds, 0);
+            NDArray res = diffusion.sample(z, 1.0, cfg, noise, diffusion.schedule(steps), Trace.NONE);
+            List<TensorData> out = new ArrayList<>(b);
+            for (int i = 0; i < b; i++) {
+                ArResult r = group.get(i);
+                long first = guided ? i * p2 : 2 * i * p2;
+                NDArray mine = res.get(first + ":" + (first + p2));                         // its conditional rows
+                NDArray tokens = r.finalTokens().toNDArray(m).add(mine);                    // [P², Cvae]
+                out.add(TensorData.of(r.fHat().toNDArray(m).add(tokens.transpose().reshape(cvae, side, side))));
+            }
+            return out;
+        }
     }
 
     @Override

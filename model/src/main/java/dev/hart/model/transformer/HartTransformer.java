@@ -3,6 +3,9 @@ package dev.hart.model.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.hart.model.Trace;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.io.WeightSource;
@@ -127,7 +130,73 @@ public final class HartTransformer implements AutoCloseable {
         for (AdaLnBlock b : blocks) {
             mods.add(b.modulation(condBD, mask));
         }
-        return new Conditioning(condBD, List.copyOf(mods), head.modulation(condBD));
+        return new Conditioning(List.copyOf(mods), head.modulation(condBD));
+    }
+
+    /**
+     * Scale 0's result for the image scales: the AdaLN terms and KV caches of the 2B guidance rows (conditional rows
+     * first), the hidden state at the last context position [2B, 1, C] (the only one the logits read, spec 8.5) and,
+     * only when tracing, all context positions' hidden states [2B, T, C].
+     */
+    public record ContextPass(Conditioning conditioning, KvCache[] caches, NDArray lastHidden, NDArray tracedHidden) {
+    }
+
+    /**
+     * Scale 0 under classifier-free guidance (spec 4.1). The conditional half runs over all T context positions,
+     * padding included, because the reference attends to padded positions, pools over them and reads the logits at
+     * position T−1 (spec 8.3-8.5); none of that is skippable. The unconditional half is T copies of one token (a zero
+     * context embeds to {@code context_embed.bias} at every position, all at position id 0, mask [1, 0, …]) for every
+     * request: identical queries over identical keys give identical outputs, pooling identical rows gives that row.
+     * So it is computed once, as one token of one row, and repeated - the same values with 1/(2T) of the
+     * reference's unconditional work (scale 0 is about a quarter of the transformer's time).
+     *
+     * @param context [B, T, context_dim]
+     * @param mask [B, T] INT64 0/1
+     * @param positionIds [B, T] INT64
+     * @param trace gets {@code cond_BD}; {@code stageTrace} gets {@code block0.in} and {@code block{j}.out} ([2B, T, C])
+     */
+    public ContextPass contextPass(NDManager m, NDArray context, NDArray mask, NDArray positionIds, Trace trace,
+                                   Trace stageTrace) {
+        long b = context.getShape().get(0);
+        long t = context.getShape().get(1);
+        long c = config.embedDim();
+        NDArray condBD = embedContext(context);                                                     // [B, T, C]
+        NDArray uncondBD = embedContext(m.zeros(new Shape(1, 1, context.getShape().get(2)), context.getDataType()));
+        trace.record("cond_BD", traced(trace, condBD, uncondBD, b, t, c));
+        Conditioning condC = condition(condBD, mask);
+        Conditioning condU = condition(uncondBD, m.ones(new Shape(1, 1), DataType.INT64));
+        NDArray level0 = levelEmbedding(m, 0);
+        NDArray xc = condBD.add(level0);
+        NDArray xu = uncondBD.add(level0);
+        NDList tablesC = rope.contextTables(positionIds);
+        NDList tablesU = rope.contextTables(m.zeros(new Shape(1, 1), DataType.INT64));
+        KvCache[] cachesC = newCaches();
+        KvCache[] cachesU = newCaches();
+        stageTrace.record("block0.in", traced(stageTrace, xc, xu, b, t, c));
+        for (int j = 0; j < blocks.size(); j++) {
+            AdaLnBlock block = blocks.get(j);
+            NDArray inC = xc;
+            NDArray inU = xu;
+            KvCache cacheC = cachesC[j];
+            KvCache cacheU = cachesU[j];
+            AdaLnModulation modC = condC.blocks().get(j);
+            AdaLnModulation modU = condU.blocks().get(j);
+            xc = ScopedOps.run(() -> block.forward(inC, modC, tablesC, cacheC));
+            xu = ScopedOps.run(() -> block.forward(inU, modU, tablesU, cacheU));
+            stageTrace.record("block" + j + ".out", traced(stageTrace, xc, xu, b, t, c));
+        }
+        KvCache[] caches = new KvCache[blocks.size()];
+        for (int j = 0; j < caches.length; j++) {
+            caches[j] = KvCache.join(cachesC[j], cachesU[j], b);
+        }
+        NDArray last = xc.get(new NDIndex(":, " + (t - 1) + ":" + t)).concat(xu.broadcast(b, 1, c), 0);
+        NDArray full = stageTrace.enabled() ? xc.concat(xu.broadcast(b, t, c), 0) : null;
+        return new ContextPass(Conditioning.join(condC, condU, b), caches, last, full);
+    }
+
+    /** [cond rows; the single unconditional row repeated] for a trace, nothing when not tracing. */
+    private static NDArray traced(Trace trace, NDArray cond, NDArray uncondRow, long b, long t, long c) {
+        return trace.enabled() ? cond.concat(uncondRow.broadcast(b, t, c), 0) : null;
     }
 
     /** Level (stage) embedding row {@code lvl_embed.weight[level]} [C], created in {@code m}. */

@@ -32,6 +32,24 @@ public final class KvCache {
         return new NDArray[] {keys, values};
     }
 
+    /**
+     * A cache over the rows of {@code first} followed by {@code second}'s single row repeated {@code secondRows} times,
+     * its single position repeated to {@code first}'s length (the unconditional context: identical tokens at identical
+     * positions, so identical keys and values).
+     */
+    static KvCache join(KvCache first, KvCache second, long secondRows) {
+        KvCache joined = new KvCache();
+        joined.keys = repeatJoin(first.keys, second.keys, secondRows);
+        joined.values = repeatJoin(first.values, second.values, secondRows);
+        NDScope.unregister(joined.keys, joined.values);
+        return joined;
+    }
+
+    private static NDArray repeatJoin(NDArray first, NDArray oneRowOnePosition, long rows) {
+        ai.djl.ndarray.types.Shape s = first.getShape();
+        return first.concat(oneRowOnePosition.broadcast(rows, s.get(1), s.get(2), s.get(3)), 0);
+    }
+
     public NDArray keys() {
         return keys;
     }

@@ -18,6 +18,22 @@ class DiffusionScheduleTest {
     }
 
     @Test
+    void anyStepCountRespacesTheBaseProcess() {
+        double[] base = DiffusionSchedule.cosine("").alphasCumprod();
+        for (int steps : new int[] {1, 4, 8, 25, 100}) {
+            DiffusionSchedule s = DiffusionSchedule.cosine(Integer.toString(steps));
+            assertThat(s.steps()).isEqualTo(steps);
+            int[] map = s.timestepMap();
+            assertThat(map[steps - 1]).isEqualTo(steps == 1 ? 0 : 999);
+            // respacing keeps alpha-bar of the kept base steps: the spaced process is the base one, observed less often
+            for (int k = 0; k < steps; k++) {
+                assertThat(s.alphasCumprod()[k]).as("%d steps, k=%d", steps, k).isCloseTo(base[map[k]], within(1e-12));
+            }
+        }
+        assertThat(DiffusionSchedule.cosine("4").timestepMap()).containsExactly(0, 333, 666, 999);
+    }
+
+    @Test
     void tablesAreConsistent() {
         DiffusionSchedule s = DiffusionSchedule.cosine("8");
         double[] ac = s.alphasCumprod();

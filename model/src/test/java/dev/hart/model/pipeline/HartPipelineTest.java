@@ -60,7 +60,7 @@ class HartPipelineTest {
         ArResult ar = pipeline.generator().generate(one.context(), one.mask(), one.positions(), p).get(0);
         // what would travel over the topics: plain values only
         ArResult received = new ArResult(ar.fHat(), ar.finalTokens(), ar.diffusionCondition(), ar.indices(), ar.diffusionCfg(), ar.seed());
-        TensorData latent = pipeline.residualSampler().finalLatent(received, p.get(0));
+        TensorData latent = pipeline.residualSampler().finalLatent(received);
         TensorData split = pipeline.decoder().decodePixels(latent);
         assertThat(split).isEqualTo(fused);
     }
@@ -78,6 +78,31 @@ class HartPipelineTest {
             double tol = params.get(r).moreSmooth() ? 1e-2 : 1e-4;
             assertThat(TinyModels.maxAbsDiff(together.get(r), alone)).as("request %d", r).isLessThan(tol);
         }
+    }
+
+    @Test
+    void batchedDiffusionAndDecoderGiveEachRequestItsOwnResult() {
+        TinyModels.Batch b = TinyModels.contexts(pipeline.generator().config().contextToken(),
+                pipeline.generator().config().contextDim(), 3, 5, 8, 4);
+        List<SamplingParams> params = List.of(SamplingParams.defaults().withSeed(11), SamplingParams.defaults().withSeed(12).withCfg(2.0),
+                SamplingParams.defaults().withSeed(13));
+        List<ArResult> ar = pipeline.generator().generate(b.context(), b.mask(), b.positions(), params);
+        ResidualSampler sampler = pipeline.residualSampler();
+        int standard = sampler.defaultSteps();
+        List<Integer> steps = List.of(standard, standard, 3);   // two share a model call, the third has its own schedule
+        List<TensorData> together = sampler.finalLatents(ar, steps);
+        List<TensorData> pixelsTogether = pipeline.decoder().decodePixelsBatch(together);
+        for (int r = 0; r < ar.size(); r++) {
+            TensorData alone = sampler.finalLatents(List.of(ar.get(r)), List.of(steps.get(r))).get(0);
+            assertThat(TinyModels.maxAbsDiff(together.get(r), alone)).as("latent %d", r).isLessThan(1e-5);
+            assertThat(TinyModels.maxAbsDiff(pixelsTogether.get(r), pipeline.decoder().decodePixels(alone))).as("pixels %d", r)
+                    .isLessThan(1e-5);
+        }
+        // a respaced schedule is a different sampler: 3 steps do not give the default steps' latent
+        TensorData defaultSteps = sampler.finalLatent(ar.get(2));
+        assertThat(TinyModels.maxAbsDiff(together.get(2), defaultSteps)).isGreaterThan(1e-3);
+        assertThatThrownBy(() -> sampler.finalLatents(List.of(ar.get(0)), List.of(1001)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("diffusion steps must be in [1, 1000]");
     }
 
     @Test
