@@ -28,6 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Named configs with seeded random weights that are benchmarked at reduced batch sizes (they are large). */
     static final String BIG_PREFIX = "hart-0.7b";
+    /** The model of the one-line summary (the shape the reference was measured at). */
+    static final String SUMMARY_CONFIG = "hart-0.7b-256px";
 
     @Spec
     CommandSpec spec;
@@ -105,9 +107,12 @@ public final class BenchCommand implements Callable<Integer> {
                 boolean big = name.startsWith(BIG_PREFIX);
                 List<Integer> batches = big ? orDefault(bigBatchSizes, quick ? List.of(1) : List.of(1, 2, 4))
                         : orDefault(batchSizes, quick ? List.of(1, 4) : List.of(1, 2, 4, 8, 16));
-                out.println("model " + name + ", batches " + batches + " ...");
+                // the diffusion and decoder stages take larger batches than the transformer: also measure 8
+                List<Integer> stageBatches = quick ? batches
+                        : java.util.stream.Stream.concat(batches.stream(), java.util.stream.Stream.of(8)).distinct().sorted().toList();
+                out.println("model " + name + ", batches " + batches + " (diffusion and decoder " + stageBatches + ") ...");
                 try (BenchModel src = source(name)) {
-                    new ModelBench(src, loop, peak, out::println).run(batches, results);
+                    new ModelBench(src, loop, peak, out::println).run(batches, stageBatches, results);
                 }
                 mark(results, "model " + name);
             }
@@ -129,6 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport.printTables(results, out);
         BenchReport.writeJson(results, json);
         out.println("wrote " + json.toAbsolutePath());
+        BenchReport.summaryLine(results, SUMMARY_CONFIG).ifPresent(out::println);
         return 0;
     }
 

@@ -102,12 +102,12 @@ final class BenchReport {
     private static void printShares(BenchResults r, PrintStream out) {
         Double text = null;
         for (BenchResults.PartTiming p : r.parts) {
-            if (p.part().equals("text-encoder") && p.batch() == 1) {
+            if (p.part().equals("text-encoder-" + TextEncoderBench.TOKENS) && p.batch() == 1) {
                 text = p.latency().meanMs();
             }
         }
         Set<String> configs = new LinkedHashSet<>();
-        r.parts.stream().filter(p -> !p.part().equals("text-encoder")).forEach(p -> configs.add(p.config()));
+        r.parts.stream().filter(p -> !p.part().startsWith("text-encoder")).forEach(p -> configs.add(p.config()));
         if (configs.isEmpty()) {
             return;
         }
@@ -130,6 +130,44 @@ final class BenchReport {
                     f1(100 * ar / total), f1(100 * diff / total), f1(100 * dec / total));
         }
         t.print(out);
+    }
+
+    /**
+     * {@code model s/img: b1 X b4 Y (text Z)}: AR + diffusion + decoder seconds per image (median call / batch) at
+     * batch 1 and 4 for {@code config}, and the text encoder on a {@link TextEncoderBench#REAL_TOKENS}-token prompt at
+     * batch 1; "-" for what was not measured. Empty when the config was not run.
+     */
+    static java.util.Optional<String> summaryLine(BenchResults r, String config) {
+        double b1 = perImage(r, config, 1);
+        double b4 = perImage(r, config, 4);
+        if (b1 < 0 && b4 < 0) {
+            return java.util.Optional.empty();
+        }
+        double text = -1;
+        for (BenchResults.PartTiming p : r.parts) {
+            if (p.part().equals("text-encoder-" + TextEncoderBench.REAL_TOKENS) && p.batch() == 1) {
+                text = p.latency().p50Ms() / 1000;
+            }
+        }
+        return java.util.Optional.of("model s/img: b1 " + f2OrDash(b1) + " b4 " + f2OrDash(b4) + " (text " + f2OrDash(text) + ")");
+    }
+
+    private static double perImage(BenchResults r, String config, int batch) {
+        double sum = 0;
+        for (String part : List.of("ar", "diffusion", "decoder")) {
+            BenchResults.PartTiming t = r.parts.stream()
+                    .filter(p -> p.config().equals(config) && p.part().equals(part) && p.batch() == batch)
+                    .findFirst().orElse(null);
+            if (t == null) {
+                return -1;
+            }
+            sum += t.latency().p50Ms() / batch / 1000;
+        }
+        return sum;
+    }
+
+    private static String f2OrDash(double v) {
+        return v < 0 ? "-" : f2(v);
     }
 
     private static double mean(List<BenchResults.PartTiming> parts, String config, String part) {

@@ -41,7 +41,11 @@ final class ModelBench {
         this.log = log;
     }
 
-    void run(List<Integer> batches, BenchResults out) {
+    /**
+     * @param batches the AR batch sweep
+     * @param stageBatches the diffusion and decoder sweep (their stages batch more, so it may go further)
+     */
+    void run(List<Integer> batches, List<Integer> stageBatches, BenchResults out) {
         HartConfig c = model.llmConfig();
         TokenizerConfig t = model.tokenizerConfig();
         JniUtils.setGradMode(false);
@@ -55,12 +59,12 @@ final class ModelBench {
                 }
             }
             try (ResidualSampler diffusion = ResidualSampler.load(model.llmWeights(), c, t.zChannels(), root)) {
-                for (int b : batches) {
+                for (int b : stageBatches) {
                     benchDiffusion(diffusion, b, out);
                 }
             }
             try (ImageDecoder decoder = ImageDecoder.load(model.vaeWeights(), t, root)) {
-                for (int b : batches) {
+                for (int b : stageBatches) {
                     benchDecoder(decoder, b, out);
                 }
             }
@@ -86,7 +90,8 @@ final class ModelBench {
         ScaleTimer timer = new ScaleTimer(c.numStages());
         List<double[]> perCall = new ArrayList<>();   // warm-up calls included; only the timed tail is used
         double macs = ModelMacs.arTotal(c, model.tokenizerConfig(), b);
-        TimingLoop arLoop = loopFor(macs);
+        // warmed up even when long: a first call pays for growing the native heap, which a running stage pays once
+        TimingLoop arLoop = loop;
         List<Double> ms = arLoop.run(() -> {
             List<RandomSource> sources = new ArrayList<>();
             for (SamplingParams p : params) {
@@ -140,10 +145,10 @@ final class ModelBench {
                     List.of(), sp.cfg() * ratio, sp.seed()));
         }
         double macs = ModelMacs.diffusion(c, model.tokenizerConfig(), b);
-        TimingLoop l = loopFor(macs);
+        TimingLoop l = loop;
         List<Integer> steps = java.util.Collections.nCopies(b, diffusion.defaultSteps());
         List<Double> ms = l.run(() -> diffusion.finalLatents(inputs, steps));
-        log.accept(addPart(out, "diffusion", b, ms, macs, l.warmup(), "requests sampled one by one").line());
+        log.accept(addPart(out, "diffusion", b, ms, macs, l.warmup(), "one model call per batch").line());
     }
 
     private void benchDecoder(ImageDecoder decoder, int b, BenchResults out) {
@@ -157,7 +162,7 @@ final class ModelBench {
         double macs = ModelMacs.decoder(t, p, b);
         @SuppressWarnings("unchecked")
         List<TensorData>[] last = new List[1];
-        TimingLoop l = loopFor(macs);
+        TimingLoop l = loop;
         List<Double> ms = l.run(() -> last[0] = decoder.decodePixelsBatch(latents));
         log.accept(addPart(out, "decoder", b, ms, macs, l.warmup(), "").line());
         List<Double> png = loop.run(() -> {
@@ -166,12 +171,6 @@ final class ModelBench {
             }
         });
         log.accept(addPart(out, "png", b, png, 0, loop.warmup(), "8-bit conversion + PNG encoding (Java)").line());
-    }
-
-    /** Skips the warm-up when one call is expected to take long (estimated at 30% of the matmul peak). */
-    private TimingLoop loopFor(double macs) {
-        double expectedSeconds = 2 * macs / (peakGflops * 1e9 * 0.3);
-        return expectedSeconds > 3 ? loop.cold() : loop;
     }
 
     private record PartRow(BenchResults.PartTiming timing) {

@@ -15,11 +15,6 @@ record TimingLoop(int warmup, int maxSamples, double budgetSeconds) {
         }
     }
 
-    /** The same loop without warm-up, for calls too slow to repeat (the first call is then counted). */
-    TimingLoop cold() {
-        return new TimingLoop(0, maxSamples, budgetSeconds);
-    }
-
     List<Double> run(Runnable call) {
         for (int i = 0; i < warmup; i++) {
             call.run();

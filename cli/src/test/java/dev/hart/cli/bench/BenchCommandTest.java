@@ -43,8 +43,10 @@ class BenchCommandTest {
             parts.add(p.path("part").asText() + "@" + p.path("batch").asInt());
             assertThat(p.path("latency").path("p50Ms").asDouble()).isPositive();
         }
-        assertThat(parts).contains("ar@1", "ar@2", "diffusion@1", "diffusion@2", "decoder@1", "decoder@2", "png@1",
-                "text-encoder@1");
+        // the diffusion and decoder stages are also measured at batch 8; the text encoder at 40 and 300 tokens
+        assertThat(parts).contains("ar@1", "ar@2", "diffusion@1", "diffusion@2", "diffusion@8", "decoder@1", "decoder@2",
+                "decoder@8", "png@1", "text-encoder-40@1", "text-encoder-300@1");
+        assertThat(text).doesNotContain("model s/img:");   // the summary is for hart-0.7b-256px only
         // tiny-a has 6 scales, timed at both batch sizes; shares of one batch size add up to 1
         assertThat(root.path("scales")).hasSize(12);
         double share = 0;
@@ -55,6 +57,26 @@ class BenchCommandTest {
         }
         assertThat(share).isBetween(0.999, 1.001);
         assertThat(root.path("memory").get(0).path("heapPeakBytes").asLong()).isPositive();
+    }
+
+    @Test
+    void summaryLineAddsThePartsPerImage() {
+        BenchResults r = new BenchResults();
+        part(r, "hart-0.7b-256px", "ar", 1, 10_000);
+        part(r, "hart-0.7b-256px", "diffusion", 1, 1_500);
+        part(r, "hart-0.7b-256px", "decoder", 1, 2_000);
+        part(r, "hart-0.7b-256px", "ar", 4, 32_000);
+        part(r, "hart-0.7b-256px", "diffusion", 4, 5_600);
+        part(r, "hart-0.7b-256px", "decoder", 4, 8_000);
+        part(r, "qwen2-1.5b", "text-encoder-40", 1, 700);
+        part(r, "qwen2-1.5b", "text-encoder-300", 1, 5_000);
+        assertThat(BenchReport.summaryLine(r, "hart-0.7b-256px")).hasValue("model s/img: b1 13.50 b4 11.40 (text 0.70)");
+        assertThat(BenchReport.summaryLine(r, "tiny-a")).isEmpty();
+    }
+
+    private static void part(BenchResults r, String config, String part, int batch, double ms) {
+        r.parts.add(new BenchResults.PartTiming(config, part, batch, 1, LatencyStats.of(java.util.List.of(ms)), batch * 1000 / ms,
+                0, 0, 0, ""));
     }
 
     @Test
