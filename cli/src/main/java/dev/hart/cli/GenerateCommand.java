@@ -129,6 +129,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-p", paramLabel = "P", description = "top-p, 0..1; 0 = off (default 0)")
     Float topP;
 
+    @Option(names = "--diffusion-steps", paramLabel = "N",
+            description = "residual diffusion steps, 1..100 (the schedule respaced as the reference does); default: the"
+                    + " checkpoint's num_sampling_steps (8)")
+    Integer diffusionSteps;
+
     @Option(names = "--more-smooth", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "gumbel smoothing of the token embeddings (the reference's more_smooth; default on)")
     boolean moreSmooth;
@@ -180,12 +185,13 @@ public final class GenerateCommand implements Callable<Integer> {
         if (jobId.isEmpty()) {
             throw new IllegalArgumentException("--job must not be blank");
         }
+        validateOptions();        // bad values and a missing GPU stop here, before any folder is made
+        model.selectDevice();
         Path jobDir = out.toAbsolutePath().normalize().resolve(SafeNames.of(jobId));
         JobState js = JobState.open(state != null ? state : jobDir.resolve(".hart-state"));
         routeLogs(js);
         Topology topo = Topology.parse(topology);
         TensorDType wire = wireType(wireDtype);
-        validateOptions();
         StageModels models = model.resolve();
         List<Planned> plan = plan(jobId, models.checkpointId());
         Set<String> ids = new LinkedHashSet<>();
@@ -338,14 +344,15 @@ public final class GenerateCommand implements Callable<Integer> {
         new PromptValidator(PromptRules.defaults("probe")).validate(probe, "probe").ifPresent(r -> {
             throw new IllegalArgumentException(r.reason().replace("numImages", "--images-per-prompt")
                     .replace("cfg", "--cfg").replace("topK", "--top-k").replace("topP", "--top-p")
-                    .replace("seed", "--seed"));
+                    .replace("seed", "--seed").replace("numDiffusionSteps", "--diffusion-steps"));
         });
     }
 
     private PromptEvent event(String jobId, String requestId, String prompt, long baseSeed) {
         return PromptEvent.newBuilder().setPrompt(prompt).setRequestId(requestId).setJobId(jobId).setSeed(baseSeed)
                 .setNumImages(imagesPerPrompt).setCfg(cfg).setTopK(topK).setTopP(topP).setMoreSmooth(moreSmooth)
-                .setUseSystemPrompt(systemPrompt).setMetadata(new java.util.HashMap<>()).build();
+                .setUseSystemPrompt(systemPrompt).setNumDiffusionSteps(diffusionSteps).setMetadata(new java.util.HashMap<>())
+                .build();
     }
 
     /** The job's events in file order, with ids from (job, position, prompt) and seeds from --seed and the position. */

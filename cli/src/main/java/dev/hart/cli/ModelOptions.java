@@ -33,6 +33,11 @@ public final class ModelOptions {
                     + " context_token (default: context_token, 300 for HART)")
     Integer maxTokenLength;
 
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
+            description = "where the models compute: cpu, cuda or cuda:N (needs the CUDA build, mvn -Pcuda, and a GPU;"
+                    + " deploy/GPU.md). Default: ${DEFAULT-VALUE}")
+    String device;
+
     static final class Choice {
         @Option(names = "--checkpoint", paramLabel = "DIR",
                 description = "checkpoint directory in the official layout (llm/ and tokenizer/)")
@@ -55,7 +60,13 @@ public final class ModelOptions {
         return choice == null;
     }
 
+    /** Checks --device against the engine and selects it for this process; fails with the reason (no GPU, bad name). */
+    public void selectDevice() {
+        dev.hart.model.nn.ComputeDevice.select(device);
+    }
+
     public StageModels resolve() {
+        selectDevice();
         if (choice != null && choice.checkpoint != null) {
             return CheckpointModels.directory(choice.checkpoint, textModel, maxTokenLength);
         }

@@ -97,6 +97,7 @@ public final class StageCommand implements Callable<Integer> {
         if (!Set.of("ar", "diffusion", "decoder").contains(name)) {
             throw new IllegalArgumentException("stage must be ar, diffusion or decoder, got '" + stage + "'");
         }
+        model.selectDevice();   // a GPU that is not there is a start-up error, before any broker is contacted
         Map<String, Object> client = cluster.clientConfig();
         String bootstrap = cluster.bootstrapServers();
         if (createTopics) {

@@ -69,7 +69,8 @@ class GenerateCommandTest {
     void samplingOptionsAreCheckedBeforeAnythingStarts(@TempDir Path dir) {
         for (String[] bad : List.of(new String[] {"--cfg", "80"}, new String[] {"--top-p", "1.5"},
                 new String[] {"--top-k", "-1"}, new String[] {"--images-per-prompt", "0"},
-                new String[] {"--max-token-length", "0"})) {
+                new String[] {"--max-token-length", "0"}, new String[] {"--diffusion-steps", "0"},
+                new String[] {"--diffusion-steps", "101"})) {
             CommandLine cl = HartCli.commandLine();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
@@ -80,6 +81,21 @@ class GenerateCommandTest {
             assertThat(code).as(String.join(" ", bad)).isEqualTo(2);
             assertThat(err.toString(StandardCharsets.UTF_8)).as(String.join(" ", bad)).contains(bad[0]).containsPattern("\\d");
         }
+    }
+
+    @Test
+    void aGpuThatIsNotThereStopsTheCommandAtStartUp(@TempDir Path dir) {
+        for (String[] cmd : List.of(new String[] {"generate", "--prompt", "a red circle", "--out", dir.toString(), "--device", "cuda"},
+                new String[] {"stage", "ar", "--random-weights", "tiny-a", "--device", "cuda:1"},
+                new String[] {"bench", "--mode", "model", "--configs", "tiny-a", "--device", "cuda"})) {
+            CommandLine cl = HartCli.commandLine();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+            int code = cl.execute(cmd);
+            assertThat(code).as(cmd[0]).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(cmd[0]).contains("no CUDA device is visible", "deploy/GPU.md");
+        }
+        assertThat(dir.toFile().list()).isEmpty();   // nothing started, nothing written
     }
 
     @Test

@@ -70,6 +70,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--requests", description = "Requests per end-to-end run. Default: 8 (quick) or 32.")
     Integer requests;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (the CUDA build, mvn -Pcuda; deploy/GPU.md). Default: ${DEFAULT-VALUE}")
+    String device;
+
     @Option(names = "--json", description = "JSON output file. Default: ${DEFAULT-VALUE}", defaultValue = "bench-results.json")
     Path json;
 
@@ -88,6 +91,11 @@ public final class BenchCommand implements Callable<Integer> {
         BenchResults results = new BenchResults();
         results.machine = machine();
         List<String> models = resolveConfigs(results);   // bad names fail before anything is measured
+        try {
+            dev.hart.model.nn.ComputeDevice.select(device);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         out.printf(Locale.ROOT, "hart bench%s: %d cpus, load average %.1f%n", quick ? " --quick" : "", results.machine.cpus(),
                 results.machine.loadAverage());
 

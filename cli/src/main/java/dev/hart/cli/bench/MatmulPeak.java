@@ -26,7 +26,7 @@ public final class MatmulPeak {
             throw new IllegalArgumentException("matmul peak needs n >= 1, calls >= 1, warmup >= 0");
         }
         JniUtils.setGradMode(false);
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = dev.hart.model.nn.ComputeDevice.newRootManager()) {
             NDArray a = m.randomUniform(-1, 1, new Shape(n, n));
             NDArray b = m.randomUniform(-1, 1, new Shape(n, n));
             for (int i = 0; i < warmup; i++) {

@@ -49,7 +49,7 @@ final class ModelBench {
         HartConfig c = model.llmConfig();
         TokenizerConfig t = model.tokenizerConfig();
         JniUtils.setGradMode(false);
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = dev.hart.model.nn.ComputeDevice.newRootManager()) {
             log.accept("  loading " + model.description() + " ...");
             long t0 = System.nanoTime();
             try (ArGenerator ar = ArGenerator.load(model.llmWeights(), c, model.vaeWeights(), t, root)) {
@@ -98,7 +98,7 @@ final class ModelBench {
                 sources.add(new SeededRandomSource(p.seed()));
             }
             var settings = new ArGenerator.BatchSettings(params, InverseCdfTokenSampler.INSTANCE, new PerRequestRandomness(sources));
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (NDManager m = dev.hart.model.nn.ComputeDevice.newRootManager()) {
                 NDArray context = m.create(ctx, new Shape(b, tokens, c.contextDim()));
                 NDArray maskArr = m.create(mask, new Shape(b, tokens));
                 NDArray posArr = m.create(pos, new Shape(b, tokens));

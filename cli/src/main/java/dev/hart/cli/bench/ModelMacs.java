@@ -11,8 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Multiply-accumulates of each model part, computed from the configuration (what the reference computes;
- * element-wise ops, norms and softmax are left out — they are memory-bound, not MAC-bound). One MAC = 2 FLOP.
+ * Multiply-accumulates of each model part, computed from the configuration: what this implementation computes
+ * (the reference computes more at scale 0, see {@link #arStage}; element-wise ops, norms and softmax are left out —
+ * they are memory-bound, not MAC-bound). One MAC = 2 FLOP.
  */
 public final class ModelMacs {
 
@@ -35,7 +36,9 @@ public final class ModelMacs {
      * One scale (stage si) of the AR transformer for B requests: 2B rows (classifier-free guidance), the stage's
      * query tokens through every block (fused qkv, output projection, llama FFN, attention against the KV cache
      * so far), the AdaLN modulations per row, the head over the stage's tokens, and the next stage's word
-     * embedding plus the quantizer's phi convolution on the running latent.
+     * embedding plus the quantizer's phi convolution on the running latent. At scale 0 the unconditional half is one
+     * token computed once ({@code HartTransformer.contextPass}) and the head reads only the last context position;
+     * the reference runs B·T unconditional tokens and the head over all 2B·T.
      */
     public static double arStage(HartConfig c, TokenizerConfig t, int batch, int si) {
         double cc = c.embedDim();
@@ -52,9 +55,14 @@ public final class ModelMacs {
         double adaLn = c.condDim() * 6 * cc;
         double blocks = c.depth() * rows * (q * perTokenBlock + attention + adaLn);
         double head = rows * (q * cc * t.vocabSize() + c.condDim() * 2 * cc);
+        if (si == 0) {
+            // B conditional rows of T tokens, one unconditional token; the head on the last position only
+            blocks = c.depth() * ((batch * q + 1) * perTokenBlock + batch * q * q * 2 * cc + 2 * cc + (batch + 1) * adaLn);
+            head = rows * (cc * t.vocabSize() + c.condDim() * 2 * cc);
+        }
         double macs = blocks + head;
         if (si == 0) {
-            macs += rows * q * c.contextDim() * cc;                     // context_embed
+            macs += (batch * q + 1) * c.contextDim() * cc;              // context_embed
         }
         if (si < tokens.length - 1) {
             double nextTokens = (double) c.patchNum(si + 1) * c.patchNum(si + 1);

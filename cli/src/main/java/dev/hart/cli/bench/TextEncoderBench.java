@@ -50,7 +50,7 @@ final class TextEncoderBench {
                 ? String.format("%d of %d layers run, time scaled x%.1f; vocab cut to %d", ran, full.numHiddenLayers(), scale, BENCH_VOCAB)
                 : "vocab cut to " + BENCH_VOCAB;
         JniUtils.setGradMode(false);
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = dev.hart.model.nn.ComputeDevice.newRootManager();
              Qwen2Model model = Qwen2Model.load(c, new RandomQwen2Weights(c, BenchModel.SEED), root)) {
             for (int tokens : new int[] {REAL_TOKENS, TOKENS})
             for (int b : batches) {

@@ -62,7 +62,7 @@ public final class ModelSource implements AutoCloseable {
      */
     public static <T> T loadOwned(Supplier<ModelSource> opener, BiFunction<ModelSource, NDManager, T> build) {
         ModelSource src = opener.get();
-        NDManager m = NDManager.newBaseManager();
+        NDManager m = dev.hart.model.nn.ComputeDevice.newRootManager();
         try {
             return build.apply(src, m);
         } catch (RuntimeException e) {

@@ -141,7 +141,7 @@ public final class ArGenerator implements AutoCloseable {
             sources.add(new SeededRandomSource(p.seed()));
         }
         BatchSettings settings = new BatchSettings(perRequest, InverseCdfTokenSampler.INSTANCE, new PerRequestRandomness(sources));
-        try (NDManager m = manager.getEngine().newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(manager.getDevice())) {
             NDArray ctx = context.toNDArray(m);
             NDArray mask = m.create(contextMask, new Shape(b, t));
             NDArray pos = m.create(positionIds, new Shape(b, t));

@@ -24,10 +24,12 @@ public final class ImageDecoder implements AutoCloseable {
 
     private final VaeDecoder decoder;
     private final TokenizerConfig config;
+    private final ai.djl.Device device;   // where the weights live; every call computes there
 
-    private ImageDecoder(VaeDecoder decoder, TokenizerConfig config) {
+    private ImageDecoder(VaeDecoder decoder, TokenizerConfig config, ai.djl.Device device) {
         this.decoder = decoder;
         this.config = config;
+        this.device = device;
     }
 
     public static ImageDecoder load(HartCheckpointDir checkpoint, NDManager parent) {
@@ -36,7 +38,7 @@ public final class ImageDecoder implements AutoCloseable {
 
     /** @param vaeWeights tokenizer weights without the {@code vae.} prefix */
     public static ImageDecoder load(WeightSource vaeWeights, TokenizerConfig config, NDManager parent) {
-        return new ImageDecoder(VaeDecoder.load(vaeWeights, config, parent), config);
+        return new ImageDecoder(VaeDecoder.load(vaeWeights, config, parent), config, parent.getDevice());
     }
 
     /**
@@ -74,7 +76,7 @@ public final class ImageDecoder implements AutoCloseable {
             }
         }
         JniUtils.setGradMode(false);
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
             int b = fHats.size();
             float[] all = new float[Math.toIntExact((long) b * fHats.get(0).data().length)];
             for (int i = 0; i < b; i++) {

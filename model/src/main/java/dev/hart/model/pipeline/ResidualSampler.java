@@ -34,10 +34,12 @@ public final class ResidualSampler implements AutoCloseable {
 
     private final ResidualDiffusion diffusion;
     private final int cvae;
+    private final ai.djl.Device device;   // where the weights live; every call computes there
 
-    private ResidualSampler(ResidualDiffusion diffusion, int cvae) {
+    private ResidualSampler(ResidualDiffusion diffusion, int cvae, ai.djl.Device device) {
         this.diffusion = diffusion;
         this.cvae = cvae;
+        this.device = device;
     }
 
     public static ResidualSampler load(HartCheckpointDir checkpoint, NDManager parent) {
@@ -46,7 +48,7 @@ public final class ResidualSampler implements AutoCloseable {
 
     /** @param cvae the tokenizer's latent channels (the diffusion's data width) */
     public static ResidualSampler load(WeightSource llmWeights, HartConfig config, int cvae, NDManager parent) {
-        return new ResidualSampler(ResidualDiffusion.load(llmWeights, config, cvae, parent), cvae);
+        return new ResidualSampler(ResidualDiffusion.load(llmWeights, config, cvae, parent), cvae, parent.getDevice());
     }
 
     /** The diffusion noise generator of a request. */
@@ -123,7 +125,7 @@ public final class ResidualSampler implements AutoCloseable {
             cfg[i] = group.get(i).diffusionCfg();
             noise.add(diffusionRandom(group.get(i).seed()));
         }
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
             NDList conds = new NDList();
             NDList unconds = new NDList();
             for (ArResult r : group) {

@@ -112,7 +112,7 @@ public final class Qwen2TextEncoder implements AutoCloseable {
 
     /** An encoder over given weights (named as in Qwen2Model, without the {@code model.} prefix); takes ownership of the tokenizer. */
     public static Qwen2TextEncoder create(Qwen2Config config, WeightSource modelWeights, Qwen2Tokenizer tokenizer, int maxLength) {
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = dev.hart.model.nn.ComputeDevice.newRootManager();
         try {
             Qwen2Model model = Qwen2Model.load(config, modelWeights, manager);
             return new Qwen2TextEncoder(manager, model, tokenizer, maxLength);

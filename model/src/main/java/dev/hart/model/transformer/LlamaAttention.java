@@ -64,14 +64,16 @@ public final class LlamaAttention {
         NDArray q = RotaryEmbedding.apply(qkv.get(0), cos, sin);
         NDArray k = RotaryEmbedding.apply(qkv.get(1), cos, sin);
         NDArray v = qkv.get(2);
+        NDArray kT;
         if (cache != null) {
             NDArray[] kv = cache.append(k, v);
-            k = kv[0];
+            kT = kv[0];
             v = kv[1];
+        } else {
+            kT = k.transpose(0, 1, 3, 2);
         }
-        NDArray kT = k.transpose(0, 1, 3, 2);
         NDArray vAll = v;
-        long keys = k.getShape().get(2);
+        long keys = kT.getShape().get(3);
         // bound the [N, H, rows, keys] score matrix (the 1024 px final stage would need ~8 GB in one piece)
         long rowsPerChunk = Math.max(1, MAX_SCORES / Math.max(1, n * numHeads * keys));
         NDArray ctx;
