@@ -185,13 +185,13 @@ public final class GenerateCommand implements Callable<Integer> {
         if (jobId.isEmpty()) {
             throw new IllegalArgumentException("--job must not be blank");
         }
-        validateOptions();        // bad values and a missing GPU stop here, before any folder is made
-        model.selectDevice();
         Path jobDir = out.toAbsolutePath().normalize().resolve(SafeNames.of(jobId));
         JobState js = JobState.open(state != null ? state : jobDir.resolve(".hart-state"));
         routeLogs(js);
         Topology topo = Topology.parse(topology);
         TensorDType wire = wireType(wireDtype);
+        validateOptions();        // after routeLogs: the first logger fixes where library logs go
+        model.selectDevice();     // a missing GPU stops here, before any broker or model starts
         StageModels models = model.resolve();
         List<Planned> plan = plan(jobId, models.checkpointId());
         Set<String> ids = new LinkedHashSet<>();

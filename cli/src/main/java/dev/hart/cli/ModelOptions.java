@@ -44,7 +44,8 @@ public final class ModelOptions {
         Path checkpoint;
 
         @Option(names = "--random-weights", paramLabel = "CONFIG",
-                description = "named seeded-random config instead of a checkpoint: ${COMPLETION-CANDIDATES} (default tiny-a)",
+                description = "named seeded-random config instead of a checkpoint: ${COMPLETION-CANDIDATES} (with neither"
+                        + " option: the demo checkpoint when there is one, else tiny-a)",
                 completionCandidates = Names.class)
         String random;
     }

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Publishes validated {@link GenerationRequest}s straight to {@code hart.requests}, bypassing prompt-ingest (used by
- * {@code hart generate} while the ingest Streams app is not wired in, and by tests).
+ * Publishes validated {@link GenerationRequest}s straight to {@code hart.requests}, bypassing prompt-ingest: the tests
+ * that drive the stages without the ingest app use it ({@code hart generate} publishes prompt events to the ingest app).
  */
 public final class RequestPublisher {
     private RequestPublisher() {

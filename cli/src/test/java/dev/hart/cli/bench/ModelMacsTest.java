@@ -36,7 +36,7 @@ class ModelMacsTest {
         var c = NamedConfigs.get("hart-0.7b-256px");
         double one = ModelMacs.arTotal(c.llm(), c.tokenizer(), 1);
         // per request, except scale 0's single unconditional token, which the batch shares
-        assertThat(ModelMacs.arTotal(c.llm(), c.tokenizer(), 4)).isCloseTo(4 * one, within(one * 1e-3));
+        assertThat(ModelMacs.arTotal(c.llm(), c.tokenizer(), 4)).isCloseTo(4 * one, within(one * 1e-2));
         var big = NamedConfigs.get("hart-0.7b-1024px");
         assertThat(ModelMacs.arTotal(big.llm(), big.tokenizer(), 1)).isGreaterThan(10 * one);
         // under 1 TMAC per 256 px image: (2 x 680 image + 300 context) token rows x 16 blocks x ~28M MACs each

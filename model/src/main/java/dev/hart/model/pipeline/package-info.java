@@ -7,7 +7,7 @@
  *       halves, sampled indices, diffusion guidance scale);</li>
  *   <li>{@link dev.hart.model.pipeline.ResidualSampler}: ArResult → final latent f_hat [Cvae, P, P];</li>
  *   <li>{@link dev.hart.model.pipeline.ImageDecoder}: final latent → pixels / {@code BufferedImage} / PNG;</li>
- *   <li>{@link dev.hart.model.pipeline.HartPipeline}: the three fused.</li>
+ *   <li>{@link dev.hart.model.pipeline.HartPipeline}: the three in one object (tests).</li>
  * </ul>
  *
  * <p>All values crossing a stage boundary are {@link dev.hart.model.pipeline.TensorData} (shape + float[]), never
