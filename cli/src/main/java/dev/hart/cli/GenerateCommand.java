@@ -17,7 +17,7 @@ import dev.hart.ingest.PromptValidator;
 import dev.hart.ingest.Rejection;
 import dev.hart.ingest.RequestExpander;
 import dev.hart.ingest.RequestIds;
-import dev.hart.ingest.TopicDefinitions;
+import dev.hart.runtime.kafka.TopicDefinitions;
 import dev.hart.runtime.broker.EmbeddedKafkaProcess;
 import dev.hart.runtime.pipeline.PipelineSerdes;
 import dev.hart.runtime.registry.EmbeddedSchemaRegistry;

@@ -3,7 +3,7 @@ package dev.hart.cli;
 import dev.hart.ingest.PromptFileException;
 import dev.hart.ingest.PromptFileFormat;
 import dev.hart.ingest.PromptPublisher;
-import dev.hart.ingest.TopicDefinitions;
+import dev.hart.runtime.kafka.TopicDefinitions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -3,7 +3,7 @@ package dev.hart.cli;
 import dev.hart.cli.generate.StageModels;
 import dev.hart.runtime.kafka.KafkaClientProps;
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.ingest.TopicDefinitions;
+import dev.hart.runtime.kafka.TopicDefinitions;
 import dev.hart.runtime.stage.StageConfig;
 import dev.hart.runtime.stage.StageRunner;
 import dev.hart.stage.ar.ArModel;

@@ -1,6 +1,6 @@
 package dev.hart.cli;
 
-import dev.hart.ingest.TopicDefinitions;
+import dev.hart.runtime.kafka.TopicDefinitions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,5 +1,6 @@
 package dev.hart.ingest;
 
+import dev.hart.runtime.kafka.TopicDefinitions;
 import dev.hart.schemas.avro.GeneratedImage;
 import dev.hart.schemas.avro.JobProgress;
 import dev.hart.schemas.serde.SpecificAvroDeserializer;

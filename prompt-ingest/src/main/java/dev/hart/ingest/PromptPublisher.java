@@ -1,5 +1,6 @@
 package dev.hart.ingest;
 
+import dev.hart.runtime.kafka.TopicDefinitions;
 import dev.hart.schemas.avro.PromptEvent;
 import dev.hart.schemas.serde.SpecificAvroSerializer;
 import org.apache.kafka.clients.producer.KafkaProducer;

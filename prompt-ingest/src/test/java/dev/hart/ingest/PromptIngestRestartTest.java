@@ -1,5 +1,6 @@
 package dev.hart.ingest;
 
+import dev.hart.runtime.kafka.TopicDefinitions;
 import dev.hart.schemas.avro.DeadLetter;
 import dev.hart.schemas.avro.GenerationRequest;
 import dev.hart.schemas.avro.JobProgress;

@@ -9,7 +9,7 @@ import dev.hart.model.pipeline.SamplingParams;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.broker.EmbeddedKafka;
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.ingest.TopicDefinitions;
+import dev.hart.runtime.kafka.TopicDefinitions;
 import dev.hart.runtime.registry.EmbeddedSchemaRegistry;
 import dev.hart.schemas.avro.GeneratedImage;
 import dev.hart.schemas.avro.RequestInfo;

@@ -1,6 +1,6 @@
 package dev.hart.cli.cluster;
 
-import dev.hart.ingest.TopicDefinitions;
+import dev.hart.runtime.kafka.TopicDefinitions;
 import dev.hart.runtime.broker.EmbeddedKafkaMain;
 import dev.hart.runtime.registry.EmbeddedSchemaRegistryMain;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,7 +1,7 @@
 package dev.hart.cli.dlq;
 
 import dev.hart.ingest.JobProgressUpdates;
-import dev.hart.ingest.TopicDefinitions;
+import dev.hart.runtime.kafka.TopicDefinitions;
 import dev.hart.schemas.avro.DeadLetter;
 import dev.hart.schemas.avro.RequestInfo;
 import dev.hart.schemas.serde.SpecificAvroDeserializer;

@@ -24,7 +24,7 @@ final class PipelineHarness implements AutoCloseable {
         kafka = new EmbeddedKafka().start();
         try {
             try (var admin = kafka.admin()) {
-                dev.hart.ingest.TopicDefinitions.createAll(admin, partitions, java.util.Optional.of((short) 1));
+                dev.hart.runtime.kafka.TopicDefinitions.createAll(admin, partitions, java.util.Optional.of((short) 1));
             }
             registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers()).start();
             serdes = PipelineSerdes.forRegistry(registry.url());

@@ -1,5 +1,6 @@
-package dev.hart.ingest;
+package dev.hart.runtime.kafka;
 
+import dev.hart.runtime.broker.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -20,14 +21,22 @@ class TopicDefinitionsTest {
 
     @Test
     void everyTopicExistsWithItsLimitsAndASecondRunChangesNothing() throws Exception {
-        IngestCluster.app(); // the app created the topics at start with 2 partitions
-        List<TopicDefinitions.Outcome> again = TopicDefinitions.createAll(IngestCluster.clientConfig(), 3, Optional.empty());
-        assertThat(again).extracting(TopicDefinitions.Outcome::created).containsOnly(false);
+        try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
+            Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            List<TopicDefinitions.Outcome> first = TopicDefinitions.createAll(client, 2, Optional.empty());
+            assertThat(first).extracting(TopicDefinitions.Outcome::created).containsOnly(true);
+            List<TopicDefinitions.Outcome> again = TopicDefinitions.createAll(client, 3, Optional.empty());
+            assertThat(again).extracting(TopicDefinitions.Outcome::created).containsOnly(false);
+            check(again, kafka.bootstrapServers());
+        }
+    }
+
+    private static void check(List<TopicDefinitions.Outcome> again, String bootstrap) throws Exception {
         assertThat(again).extracting(TopicDefinitions.Outcome::topic).containsExactly(
                 "hart.prompt-events", "hart.requests", "hart.ar-output", "hart.latents", "hart.images", "hart.dlq",
                 "hart.job-progress");
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, IngestCluster.bootstrap()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             var descriptions = admin.describeTopics(List.of(TopicDefinitions.REQUESTS)).allTopicNames().get(30, TimeUnit.SECONDS);
             assertThat(descriptions.get(TopicDefinitions.REQUESTS).partitions()).hasSize(2);
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(

@@ -1,4 +1,4 @@
-package dev.hart.ingest;
+package dev.hart.runtime.kafka;
 
 import dev.hart.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
