@@ -118,7 +118,7 @@ final class PipelineModes {
         add(stageSeconds, "diffusion", t1);
         long t2 = System.nanoTime();
         List<TensorData> pixels = decoder.decodePixels(latents);
-        add(stageSeconds, "decode", t2);
+        add(stageSeconds, "decoder", t2);
         for (TensorData px : pixels) {
             long t3 = System.nanoTime();
             ImageDecoder.png(ImageDecoder.toImage(px));

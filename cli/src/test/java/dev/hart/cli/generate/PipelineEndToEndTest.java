@@ -156,7 +156,7 @@ class PipelineEndToEndTest {
                 }
                 maxDiff = Math.max(maxDiff, PipelineHarness.maxPixelDiff(got, want));
                 assertThat(img.getStageTimingsMs().keySet().stream().map(Object::toString))
-                        .contains("ar", "diffusion", "decode");
+                        .contains("ar", "diffusion", "decoder");
             }
             try (var files = Files.list(out.resolve(job))) {
                 assertThat(files.filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(N);

@@ -95,11 +95,11 @@ public final class DecoderProcessor implements BatchProcessor<Latent, GeneratedI
         RequestInfo request = latent.getRequest();
         long t1 = System.nanoTime();
         BufferedImage img = ImageDecoder.toImage(pixels);
-        byte[] png = Pngs.encode(img);
+        byte[] png = ImageDecoder.png(img);
         String sha = Pngs.sha256(png);
         Map<String, Long> timings = new HashMap<>();
         request.getStageTimingsMs().forEach((k, v) -> timings.put(k.toString(), v));
-        timings.put("decode", decodeMs + (System.nanoTime() - t1) / 1_000_000);
+        timings.put(STAGE, decodeMs + (System.nanoTime() - t1) / 1_000_000);
         ImageRecord record = new ImageRecord(request, decoder.checkpointId(), png, img.getWidth(), img.getHeight(), sha,
                 timings);
         long t2 = System.nanoTime();

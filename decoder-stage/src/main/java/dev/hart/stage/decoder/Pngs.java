@@ -1,29 +1,12 @@
 package dev.hart.stage.decoder;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** PNG bytes (javax.imageio) and the SHA-256 the images topic carries. */
+/** The SHA-256 the images topic carries for an image's PNG bytes (the bytes come from {@code ImageDecoder.png}). */
 public final class Pngs {
     private Pngs() {
-    }
-
-    public static byte[] encode(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight() * 2);
-        try {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IllegalStateException("javax.imageio has no PNG writer");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("PNG encoding failed", e);
-        }
-        return out.toByteArray();
     }
 
     public static String sha256(byte[] bytes) {

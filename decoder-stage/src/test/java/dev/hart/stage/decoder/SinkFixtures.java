@@ -1,5 +1,6 @@
 package dev.hart.stage.decoder;
 
+import dev.hart.model.pipeline.ImageDecoder;
 import dev.hart.schemas.avro.RequestInfo;
 
 import java.awt.image.BufferedImage;
@@ -16,10 +17,10 @@ final class SinkFixtures {
                 img.setRGB(x, y, (shade << 16) | (x * 30 << 8) | y * 30);
             }
         }
-        byte[] png = Pngs.encode(img);
+        byte[] png = ImageDecoder.png(img);
         RequestInfo r = RequestInfo.newBuilder().setRequestId(requestId).setJobId(job)
                 .setPrompt("a shade " + shade).setSeed(shade).setCheckpointId("ckpt-x").setSubmittedAtMs(1_700_000_000_000L)
                 .build();
-        return new ImageRecord(r, "ckpt-x", png, 8, 8, Pngs.sha256(png), Map.of("ar", 5L, "decode", 2L));
+        return new ImageRecord(r, "ckpt-x", png, 8, 8, Pngs.sha256(png), Map.of("ar", 5L, "decoder", 2L));
     }
 }

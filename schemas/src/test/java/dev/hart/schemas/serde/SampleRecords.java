@@ -68,7 +68,7 @@ final class SampleRecords {
     static GeneratedImage generatedImage() {
         return GeneratedImage.newBuilder().setRequest(request()).setCheckpointId("demo-shapes-v1")
                 .setImageUri("file:///out/00000.tar#req-1.png").setPng(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G'}))
-                .setWidth(256).setHeight(256).setSha256("0123abcd").setStageTimingsMs(Map.of("decode", 40L, "e2e", 300L))
+                .setWidth(256).setHeight(256).setSha256("0123abcd").setStageTimingsMs(Map.of("decoder", 40L, "e2e", 300L))
                 .setCompletedAtMs(1_700_000_000_300L).build();
     }
 
