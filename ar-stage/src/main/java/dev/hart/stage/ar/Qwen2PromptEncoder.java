@@ -1,18 +1,12 @@
 package dev.hart.stage.ar;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.model.text.PromptEncoding;
 import dev.hart.model.text.Qwen2TextEncoder;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * HART's text conditioning: the Qwen2 text model's last hidden states of each prompt (HART's {@code encode_prompts}),
@@ -54,32 +48,6 @@ public final class Qwen2PromptEncoder implements PromptEncoder {
             encoder.close();
             throw new IllegalArgumentException("text model at " + textModelDir + " has hidden size " + encoder.hiddenSize()
                     + " but the transformer's context_dim is " + config.contextDim());
-        }
-    }
-
-    /**
-     * The text model folder of a checkpoint: {@code text_model_path} of {@code llm/config.json} (relative to
-     * {@code llm/}), else {@code <checkpoint>/text}; empty when there is none.
-     */
-    public static Optional<Path> findTextModel(Path checkpointDir) {
-        JsonNode raw = llmConfigJson(checkpointDir);
-        Path llm = checkpointDir.resolve("llm");
-        Path candidate = raw.hasNonNull("text_model_path")
-                ? llm.resolve(raw.get("text_model_path").asText()).normalize()
-                : checkpointDir.resolve("text");
-        return Files.isRegularFile(candidate.resolve("config.json")) ? Optional.of(candidate) : Optional.empty();
-    }
-
-    /** Whether the checkpoint was trained with HART's system prompt ({@code use_llm_system_prompt}, default true). */
-    public static boolean systemPromptAllowed(Path checkpointDir) {
-        return llmConfigJson(checkpointDir).path("use_llm_system_prompt").asBoolean(true);
-    }
-
-    private static JsonNode llmConfigJson(Path checkpointDir) {
-        try {
-            return new ObjectMapper().readTree(checkpointDir.resolve("llm").resolve("config.json").toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + checkpointDir.resolve("llm/config.json"), e);
         }
     }
 

@@ -69,8 +69,8 @@ public final class CheckpointModels implements StageModels {
             }
         }
         // only the ar-stage needs the text model: look for it when that stage loads
-        Optional<Path> textDir = textModel != null ? Optional.of(textModel) : Qwen2PromptEncoder.findTextModel(dir);
-        boolean systemPrompt = Qwen2PromptEncoder.systemPromptAllowed(dir);
+        Optional<Path> textDir = textModel != null ? Optional.of(textModel) : dev.hart.model.checkpoint.HartCheckpointDir.textModelDir(dir);
+        boolean systemPrompt = dev.hart.model.checkpoint.HartCheckpointDir.usesSystemPrompt(dir);
         return new CheckpointModels(() -> ModelSource.checkpoint(dir), CheckpointId.ofDirectory(dir),
                 "checkpoint at " + dir.toAbsolutePath(),
                 c -> new Qwen2PromptEncoder(textDir.orElseThrow(() -> new IllegalArgumentException("Checkpoint "

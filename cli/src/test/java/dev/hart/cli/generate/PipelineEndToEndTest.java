@@ -53,8 +53,8 @@ class PipelineEndToEndTest {
         reference = HartPipeline.load(checkpoint, manager);
         // the same Qwen2 text path the ar-stage runs (the test checkpoint carries a tiny text model in text/)
         Path ckpt = PipelineHarness.tinyCheckpoint();
-        encoder = new Qwen2PromptEncoder(Qwen2PromptEncoder.findTextModel(ckpt).orElseThrow(),
-                reference.generator().config(), Qwen2PromptEncoder.systemPromptAllowed(ckpt));
+        encoder = new Qwen2PromptEncoder(dev.hart.model.checkpoint.HartCheckpointDir.textModelDir(ckpt).orElseThrow(),
+                reference.generator().config(), dev.hart.model.checkpoint.HartCheckpointDir.usesSystemPrompt(ckpt));
     }
 
     @AfterAll

@@ -88,6 +88,34 @@ public final class HartCheckpointDir implements AutoCloseable {
         return llmDir;
     }
 
+    /**
+     * The checkpoint's Qwen2 text model folder: {@code text_model_path} of {@code llm/config.json} (relative to
+     * {@code llm/}; the official checkpoints name a Hugging Face id there, which is not a folder), else
+     * {@code <checkpoint>/text}; empty when that folder holds no {@code config.json}. The one lookup every caller uses.
+     */
+    public static java.util.Optional<Path> textModelDir(Path checkpointDir) {
+        com.fasterxml.jackson.databind.JsonNode raw = llmConfigJson(checkpointDir);
+        Path llm = checkpointDir.resolve("llm");
+        Path candidate = raw.hasNonNull("text_model_path")
+                ? llm.resolve(raw.get("text_model_path").asText()).normalize()
+                : checkpointDir.resolve("text");
+        return Files.isRegularFile(candidate.resolve("config.json")) ? java.util.Optional.of(candidate) : java.util.Optional.empty();
+    }
+
+    /** Whether the checkpoint was trained with HART's system prompt ({@code use_llm_system_prompt}, default true). */
+    public static boolean usesSystemPrompt(Path checkpointDir) {
+        return llmConfigJson(checkpointDir).path("use_llm_system_prompt").asBoolean(true);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode llmConfigJson(Path checkpointDir) {
+        Path file = checkpointDir.resolve("llm").resolve("config.json");
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
     public Path tokenizerDir() {
         return tokenizerDir;
     }

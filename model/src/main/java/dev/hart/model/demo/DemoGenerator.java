@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hart.model.SeededRandomSource;
 import dev.hart.model.Trace;
 import dev.hart.model.checkpoint.HartCheckpointDir;
@@ -19,9 +17,6 @@ import dev.hart.model.pipeline.TensorData;
 import dev.hart.model.text.PromptEncoding;
 import dev.hart.model.text.Qwen2TextEncoder;
 import dev.hart.model.tokenizer.MultiScaleQuantizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,22 +53,15 @@ public final class DemoGenerator implements AutoCloseable {
         HartCheckpointDir ckpt = HartCheckpointDir.open(dir, false);
         NDManager m = NDManager.newBaseManager();
         try {
-            JsonNode raw = new ObjectMapper().readTree(ckpt.llmDir().resolve("config.json").toFile());
-            Path textDir = ckpt.llmDir().resolve(raw.path("text_model_path").asText("../text")).normalize();
-            if (!Files.isDirectory(textDir)) {
-                throw new IllegalArgumentException("text model folder " + textDir + " does not exist (text_model_path in llm/config.json)");
-            }
-            boolean sys = raw.path("use_llm_system_prompt").asBoolean(true);
+            Path textDir = HartCheckpointDir.textModelDir(dir).orElseThrow(() -> new IllegalArgumentException(dir
+                    + " has no text model (text_model_path in llm/config.json or a text/ folder with config.json)"));
+            boolean sys = HartCheckpointDir.usesSystemPrompt(dir);
             HartConfig cfg = ckpt.llmConfig();
             Qwen2TextEncoder text = Qwen2TextEncoder.load(textDir, cfg.contextToken());
             ArGenerator ar = ArGenerator.load(ckpt, m);
             ResidualDiffusion diff = ResidualDiffusion.load(ckpt.llmWeights(), cfg, ckpt.tokenizerConfig().zChannels(), m);
             ImageDecoder dec = ImageDecoder.load(ckpt, m);
             return new DemoGenerator(m, ckpt, text, ar, diff, dec, sys);
-        } catch (IOException e) {
-            m.close();
-            ckpt.close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             m.close();
             ckpt.close();
