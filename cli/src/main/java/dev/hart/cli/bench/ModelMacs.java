@@ -53,12 +53,15 @@ public final class ModelMacs {
         double perTokenBlock = 3 * cc * cc + cc * cc + 3 * cc * f;
         double attention = 2 * q * kv * cc;
         double adaLn = c.condDim() * 6 * cc;
-        double blocks = c.depth() * rows * (q * perTokenBlock + attention + adaLn);
-        double head = rows * (q * cc * t.vocabSize() + c.condDim() * 2 * cc);
+        double blocks;
+        double head;
         if (si == 0) {
             // B conditional rows of T tokens, one unconditional token; the head on the last position only
             blocks = c.depth() * ((batch * q + 1) * perTokenBlock + batch * q * q * 2 * cc + 2 * cc + (batch + 1) * adaLn);
             head = rows * (cc * t.vocabSize() + c.condDim() * 2 * cc);
+        } else {
+            blocks = c.depth() * rows * (q * perTokenBlock + attention + adaLn);
+            head = rows * (q * cc * t.vocabSize() + c.condDim() * 2 * cc);
         }
         double macs = blocks + head;
         if (si == 0) {

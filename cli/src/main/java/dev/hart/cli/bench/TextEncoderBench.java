@@ -52,31 +52,32 @@ final class TextEncoderBench {
         JniUtils.setGradMode(false);
         try (NDManager root = dev.hart.model.nn.ComputeDevice.newRootManager();
              Qwen2Model model = Qwen2Model.load(c, new RandomQwen2Weights(c, BenchModel.SEED), root)) {
-            for (int tokens : new int[] {REAL_TOKENS, TOKENS})
-            for (int b : batches) {
-                long[] ids = new long[b * tokens];
-                long[] mask = new long[b * tokens];
-                Random rnd = new Random(b);
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = rnd.nextInt(BENCH_VOCAB);
-                    mask[i] = 1;
-                }
-                List<Double> ms = loop.run(() -> {
-                    try (NDManager m = root.newSubManager()) {
-                        NDArray hidden = model.forward(m.create(ids, new Shape(b, tokens)), m.create(mask, new Shape(b, tokens)),
-                                Trace.NONE);
-                        hidden.toFloatArray(); // the stage copies the context out
+            for (int tokens : new int[] {REAL_TOKENS, TOKENS}) {
+                for (int b : batches) {
+                    long[] ids = new long[b * tokens];
+                    long[] mask = new long[b * tokens];
+                    Random rnd = new Random(b);
+                    for (int i = 0; i < ids.length; i++) {
+                        ids[i] = rnd.nextInt(BENCH_VOCAB);
+                        mask[i] = 1;
                     }
-                }).stream().map(x -> x * scale).toList();
-                LatencyStats s = LatencyStats.of(ms);
-                double macs = ModelMacs.textEncoder(full, b, tokens);
-                String part = "text-encoder-" + tokens;
-                double gflops = 2 * macs / (s.p50Ms() * 1e6);
-                var timing = new BenchResults.PartTiming("qwen2-1.5b", part, b, loop.warmup(), s, b * 1000.0 / s.meanMs(),
-                        macs, gflops, peakGflops > 0 ? gflops / peakGflops : 0, note);
-                out.parts.add(timing);
-                log.accept(String.format("  %-18s %-16s b=%-3d p50 %9.1f ms  p95 %9.1f ms  %8.2f img/s  %6.1f GFLOP/s (n=%d; %s)",
-                        "qwen2-1.5b", part, b, s.p50Ms(), s.p95Ms(), timing.imagesPerSecond(), gflops, s.count(), note));
+                    List<Double> ms = loop.run(() -> {
+                        try (NDManager m = root.newSubManager()) {
+                            NDArray hidden = model.forward(m.create(ids, new Shape(b, tokens)), m.create(mask, new Shape(b, tokens)),
+                                    Trace.NONE);
+                            hidden.toFloatArray(); // the stage copies the context out
+                        }
+                    }).stream().map(x -> x * scale).toList();
+                    LatencyStats s = LatencyStats.of(ms);
+                    double macs = ModelMacs.textEncoder(full, b, tokens);
+                    String part = "text-encoder-" + tokens;
+                    double gflops = 2 * macs / (s.p50Ms() * 1e6);
+                    var timing = new BenchResults.PartTiming("qwen2-1.5b", part, b, loop.warmup(), s, b * 1000.0 / s.meanMs(),
+                            macs, gflops, peakGflops > 0 ? gflops / peakGflops : 0, note);
+                    out.parts.add(timing);
+                    log.accept(String.format("  %-18s %-16s b=%-3d p50 %9.1f ms  p95 %9.1f ms  %8.2f img/s  %6.1f GFLOP/s (n=%d; %s)",
+                            "qwen2-1.5b", part, b, s.p50Ms(), s.p95Ms(), timing.imagesPerSecond(), gflops, s.count(), note));
+                }
             }
         }
     }

@@ -180,7 +180,6 @@ public final class ArGenerator implements AutoCloseable {
      */
     public BatchOutput run(NDManager m, NDArray context, NDArray mask, NDArray positionIds, BatchSettings settings, Trace trace) {
         int b = (int) context.getShape().get(0);
-        int t = config.contextToken();
         int n = config.numStages();
         int[] patchNums = config.patchNumsArray();
         int last = config.lastPatch();

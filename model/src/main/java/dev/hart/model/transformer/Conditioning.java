@@ -27,6 +27,6 @@ public record Conditioning(List<AdaLnModulation> blocks, NDList head) {
     }
 
     private static NDArray rows(NDArray first, NDArray oneRow, long n) {
-        return first.concat(oneRow.broadcast(n, oneRow.getShape().get(1), oneRow.getShape().get(2)), 0);
+        return NDArrayConcat.withRepeatedRow(first, oneRow, n);
     }
 }

@@ -159,10 +159,9 @@ public final class HartTransformer implements AutoCloseable {
                                    Trace stageTrace) {
         long b = context.getShape().get(0);
         long t = context.getShape().get(1);
-        long c = config.embedDim();
         NDArray condBD = embedContext(context);                                                     // [B, T, C]
         NDArray uncondBD = embedContext(m.zeros(new Shape(1, 1, context.getShape().get(2)), context.getDataType()));
-        trace.record("cond_BD", traced(trace, condBD, uncondBD, b, t, c));
+        trace.record("cond_BD", traced(trace, condBD, uncondBD, b));
         Conditioning condC = condition(condBD, mask);
         Conditioning condU = condition(uncondBD, m.ones(new Shape(1, 1), DataType.INT64));
         NDArray level0 = levelEmbedding(m, 0);
@@ -172,7 +171,7 @@ public final class HartTransformer implements AutoCloseable {
         NDList tablesU = rope.contextTables(m.zeros(new Shape(1, 1), DataType.INT64));
         KvCache[] cachesC = newCaches();
         KvCache[] cachesU = newCaches();
-        stageTrace.record("block0.in", traced(stageTrace, xc, xu, b, t, c));
+        stageTrace.record("block0.in", traced(stageTrace, xc, xu, b));
         for (int j = 0; j < blocks.size(); j++) {
             AdaLnBlock block = blocks.get(j);
             NDArray inC = xc;
@@ -183,20 +182,20 @@ public final class HartTransformer implements AutoCloseable {
             AdaLnModulation modU = condU.blocks().get(j);
             xc = ScopedOps.run(() -> block.forward(inC, modC, tablesC, cacheC));
             xu = ScopedOps.run(() -> block.forward(inU, modU, tablesU, cacheU));
-            stageTrace.record("block" + j + ".out", traced(stageTrace, xc, xu, b, t, c));
+            stageTrace.record("block" + j + ".out", traced(stageTrace, xc, xu, b));
         }
         KvCache[] caches = new KvCache[blocks.size()];
         for (int j = 0; j < caches.length; j++) {
             caches[j] = KvCache.join(cachesC[j], cachesU[j], b);
         }
-        NDArray last = xc.get(new NDIndex(":, " + (t - 1) + ":" + t)).concat(xu.broadcast(b, 1, c), 0);
-        NDArray full = stageTrace.enabled() ? xc.concat(xu.broadcast(b, t, c), 0) : null;
+        NDArray last = NDArrayConcat.withRepeatedRow(xc.get(new NDIndex(":, " + (t - 1) + ":" + t)), xu, b);
+        NDArray full = traced(stageTrace, xc, xu, b);
         return new ContextPass(Conditioning.join(condC, condU, b), caches, last, full);
     }
 
     /** [cond rows; the single unconditional row repeated] for a trace, nothing when not tracing. */
-    private static NDArray traced(Trace trace, NDArray cond, NDArray uncondRow, long b, long t, long c) {
-        return trace.enabled() ? cond.concat(uncondRow.broadcast(b, t, c), 0) : null;
+    private static NDArray traced(Trace trace, NDArray cond, NDArray uncondRow, long b) {
+        return trace.enabled() ? NDArrayConcat.withRepeatedRow(cond, uncondRow, b) : null;
     }
 
     /** Level (stage) embedding row {@code lvl_embed.weight[level]} [C], created in {@code m}. */

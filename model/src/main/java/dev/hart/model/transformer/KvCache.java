@@ -2,7 +2,6 @@ package dev.hart.model.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * One block's cache across scales: the rope-rotated keys and the values of every token processed so far. Each scale
@@ -43,10 +42,8 @@ public final class KvCache {
      */
     static KvCache join(KvCache first, KvCache second, long secondRows) {
         KvCache joined = new KvCache();
-        Shape k = first.keysT.getShape();
-        Shape v = first.values.getShape();
-        joined.keysT = first.keysT.concat(second.keysT.broadcast(secondRows, k.get(1), k.get(2), k.get(3)), 0);
-        joined.values = first.values.concat(second.values.broadcast(secondRows, v.get(1), v.get(2), v.get(3)), 0);
+        joined.keysT = NDArrayConcat.withRepeatedRow(first.keysT, second.keysT, secondRows);
+        joined.values = NDArrayConcat.withRepeatedRow(first.values, second.values, secondRows);
         NDScope.unregister(joined.keysT, joined.values);
         return joined;
     }
