@@ -84,12 +84,7 @@ class PipelineFailureModesTest {
                 RequestInfo r = RequestPublisher.requests("j", List.of("x"), 1, "other-ckpt").get(0);
                 Latent latent = Latent.newBuilder().setRequest(r).setCheckpointId("other-ckpt")
                         .setFHat(Tensors.ofFloats(new float[8 * 8 * 8], 8, 8, 8)).build();
-                try (KafkaProducer<String, Latent> p = new KafkaProducer<>(Map.of("bootstrap.servers", h.bootstrap()),
-                        new StringSerializer(), h.serdes.<Latent>serializer())) {
-                    p.send(new ProducerRecord<>(Topics.LATENTS, r.getRequestId(), latent)).get();
-                }
-                ImageCollector.Result res = ImageCollector.collect(h.bootstrap(), Map.of(), h.serdes,
-                        Set.of(r.getRequestId()), Duration.ofSeconds(60), Duration.ZERO, null);
+                ImageCollector.Result res = sendLatent(h, r, latent);
                 DeadLetter d = res.failed().get(r.getRequestId());
                 assertThat(d).isNotNull();
                 assertThat(d.getStage()).isEqualTo("decoder");
@@ -117,12 +112,7 @@ class PipelineFailureModesTest {
                         .setFHat(dev.hart.schemas.avro.Tensor.newBuilder().setDtype(dev.hart.schemas.avro.TensorDType.F32)
                                 .setShape(List.of(8L, 100_000L, 100_000L)).setData(java.nio.ByteBuffer.allocate(16)).build())
                         .build();
-                try (KafkaProducer<String, Latent> p = new KafkaProducer<>(Map.of("bootstrap.servers", h.bootstrap()),
-                        new StringSerializer(), h.serdes.<Latent>serializer())) {
-                    p.send(new ProducerRecord<>(Topics.LATENTS, r.getRequestId(), latent)).get();
-                }
-                ImageCollector.Result res = ImageCollector.collect(h.bootstrap(), Map.of(), h.serdes,
-                        Set.of(r.getRequestId()), Duration.ofSeconds(60), Duration.ZERO, null);
+                ImageCollector.Result res = sendLatent(h, r, latent);
                 DeadLetter d = res.failed().get(r.getRequestId());
                 assertThat(d).isNotNull();
                 assertThat(d.getStage()).isEqualTo("decoder");
@@ -188,5 +178,15 @@ class PipelineFailureModesTest {
                 }
             }
         }
+    }
+
+    /** Publishes one latent to the decoder's input and waits for its image or dead letter. */
+    private static ImageCollector.Result sendLatent(PipelineHarness h, RequestInfo r, Latent latent) throws Exception {
+        try (KafkaProducer<String, Latent> p = new KafkaProducer<>(Map.of("bootstrap.servers", h.bootstrap()),
+                new StringSerializer(), h.serdes.<Latent>serializer())) {
+            p.send(new ProducerRecord<>(Topics.LATENTS, r.getRequestId(), latent)).get();
+        }
+        return ImageCollector.collect(h.bootstrap(), Map.of(), h.serdes, Set.of(r.getRequestId()), Duration.ofSeconds(60),
+                Duration.ZERO, null);
     }
 }
