@@ -29,7 +29,7 @@ public final class DemoEvaluator {
 
     /** Everything {@link #run} measured. */
     public record Report(Accuracy training, Accuracy heldOut, Accuracy heldOutDiscreteOnly, Accuracy heldOutRenders,
-                         Accuracy heldOutRoundTrip,
+                         Accuracy heldOutRoundTrip, double heldOutArtefactRate,
                          double reconMseDiscrete, double reconMseHybrid, int reconImages) {
     }
 
@@ -70,13 +70,20 @@ public final class DemoEvaluator {
             List<RgbImage> renders = held.stream().map(sc -> SceneRenderer.render(sc, renderSide, 0f, 0f, 1f)).toList();
             Accuracy accRenders = score(analyzer, held, renders, null, null);
             // the same pictures through the tokenizer and back: the ceiling a generator over this tokenizer reaches
-            Accuracy accRoundTrip = score(analyzer, held, roundTrips(gen, renders).hybrid(), null, null);
+            List<RgbImage> heldRoundTrips = roundTrips(gen, renders).hybrid();
+            Accuracy accRoundTrip = score(analyzer, held, heldRoundTrips, null, null);
             log.println("generated (cfg " + params.cfg() + ", seed " + params.seed() + "):");
             log.println("  training captions : " + accTrain);
             log.println("  held-out captions : " + accHeld);
             log.println("  held-out, discrete tokens only (no residual diffusion): " + accHeldD);
             log.println("  held-out, the data set's own renders (the scorer's ceiling): " + accRenders);
             log.println("  held-out renders after a hybrid tokenizer round trip (the tokenizer's ceiling): " + accRoundTrip);
+            double dotsHeld = foreignPatchRate(analyzer, held, heldImages);
+            double dotsTrain = foreignPatchRate(analyzer, train, trainImages);
+            double dotsRoundTrip = foreignPatchRate(analyzer, held, heldRoundTrips);
+            double dotsRenders = foreignPatchRate(analyzer, held, renders);
+            log.printf("  artefacts (a 2x2 patch of a colour named neither for shape nor background): held-out %.1f%%  training %.1f%%"
+                    + "  tokenizer round trips %.1f%%  renders %.1f%%%n", 100 * dotsHeld, 100 * dotsTrain, 100 * dotsRoundTrip, 100 * dotsRenders);
 
             double[] recon = reconstruction(gen, side, 64, sheet);
             log.printf("tokenizer reconstruction MSE on 64 held-out images ([0,1] pixels): discrete-only %.5f, hybrid %.5f%n",
@@ -85,7 +92,7 @@ public final class DemoEvaluator {
                 sheet.write(contactSheet);
                 log.println("contact sheet: " + contactSheet.toAbsolutePath());
             }
-            return new Report(accTrain, accHeld, accHeldD, accRenders, accRoundTrip, recon[0], recon[1], 64);
+            return new Report(accTrain, accHeld, accHeldD, accRenders, accRoundTrip, dotsHeld, recon[0], recon[1], 64);
         }
     }
 
@@ -117,6 +124,12 @@ public final class DemoEvaluator {
         }
         double n = scenes.size();
         return new Accuracy(scenes.size(), bg / n, col / n, sh / n, pos / n, all / n);
+    }
+
+    private static double foreignPatchRate(SceneAnalyzer analyzer, List<DemoScene> scenes, List<RgbImage> images) {
+        long n = java.util.stream.IntStream.range(0, scenes.size())
+                .filter(i -> analyzer.hasForeignPatch(images.get(i), scenes.get(i))).count();
+        return n / (double) scenes.size();
     }
 
     /** Round trips through the checkpoint's tokenizer: decoded discrete-only latents and decoded hybrid latents. */

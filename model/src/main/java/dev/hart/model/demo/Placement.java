@@ -6,10 +6,10 @@ package dev.hart.model.demo;
  */
 public enum Placement {
     CENTER(null, 0.5f, 0.5f),
-    TOP_LEFT("top left", 0.28f, 0.28f),
-    TOP_RIGHT("top right", 0.72f, 0.28f),
-    BOTTOM_LEFT("bottom left", 0.28f, 0.72f),
-    BOTTOM_RIGHT("bottom right", 0.72f, 0.72f);
+    TOP_LEFT("top left", 0.30f, 0.30f),
+    TOP_RIGHT("top right", 0.70f, 0.30f),
+    BOTTOM_LEFT("bottom left", 0.30f, 0.70f),
+    BOTTOM_RIGHT("bottom right", 0.70f, 0.70f);
 
     private final String words;
     private final float x;

@@ -90,6 +90,24 @@ public final class SceneAnalyzer {
                 a.shape() == expected.shape(), a.placement() == expected.placement());
     }
 
+    /**
+     * Whether the image holds a patch (a 2x2 block of pixels of one palette colour) of a colour named
+     * neither for the shape nor for the background: the "centre dot" a tokenizer paints when it falls back
+     * on a stray codebook entry. Anti-aliased edges between two colours are one pixel wide and do not count.
+     */
+    public boolean hasForeignPatch(RgbImage image, DemoScene scene) {
+        for (int y = 0; y + 1 < side; y++) {
+            for (int x = 0; x + 1 < side; x++) {
+                NamedColor c = nearest(image, x, y);
+                if (c != scene.color() && c != scene.background() && c == nearest(image, x + 1, y)
+                        && c == nearest(image, x, y + 1) && c == nearest(image, x + 1, y + 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Majority palette colour of the outermost ring of pixels. */
     private NamedColor borderColor(RgbImage img) {
         int[] votes = new int[NamedColor.values().length];

@@ -57,6 +57,32 @@ class SceneAnalyzerTest {
         assertTrue(analyzer.score(img, DemoScene.parse("a small red circle in the top right on a blue background")).allRight());
     }
 
+    /** Clean renders (anti-aliased edges included) have no foreign patch; a 2x2 dot of a third colour is one. */
+    @Test
+    void findsAForeignColouredPatchButNotAntiAliasedEdges() {
+        SceneAnalyzer analyzer = new SceneAnalyzer(32);
+        int flagged = 0;
+        DemoDataset ds = DemoDataset.heldOut(32, 5);
+        for (int i = 0; i < 300; i++) {
+            DemoDataset.Sample s = ds.sample(i);
+            flagged += analyzer.hasForeignPatch(s.image(), s.scene()) ? 1 : 0;
+        }
+        assertEquals(0, flagged, "renders flagged as carrying a foreign patch");
+
+        DemoScene scene = DemoScene.parse("a yellow square on a green background");
+        RgbImage clean = SceneRenderer.render(scene, 32);
+        float[] v = clean.toArray();
+        for (int y = 15; y <= 16; y++) {
+            for (int x = 15; x <= 16; x++) {
+                for (int c = 0; c < 3; c++) {
+                    v[(c * 32 + y) * 32 + x] = NamedColor.RED.channel(c);
+                }
+            }
+        }
+        assertFalse(analyzer.hasForeignPatch(clean, scene));
+        assertTrue(analyzer.hasForeignPatch(new RgbImage(32, v), scene));
+    }
+
     @Test
     void blankImageHasNoShape() {
         float[] v = new float[3 * 32 * 32];
