@@ -1,7 +1,7 @@
 package dev.hart.cli;
 
-import dev.hart.model.demo.DemoCheckpoint;
-import dev.hart.model.demo.DemoEvaluator;
+import dev.hart.demo.DemoCheckpoint;
+import dev.hart.demo.DemoEvaluator;
 import dev.hart.model.pipeline.SamplingParams;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.hart.cli;
 
-import dev.hart.model.demo.DemoCheckpoint;
-import dev.hart.model.demo.DemoTrainer;
+import dev.hart.demo.DemoCheckpoint;
+import dev.hart.demo.DemoTrainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -3,17 +3,17 @@ package dev.hart.stage.ar;
 import dev.hart.model.pipeline.ArResult;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
-import dev.hart.schemas.Topics;
 import dev.hart.runtime.stage.BatchProcessor;
 import dev.hart.runtime.stage.OutputRecord;
 import dev.hart.runtime.stage.ProcessResult;
 import dev.hart.runtime.stage.StageInput;
+import dev.hart.schemas.Topics;
 import dev.hart.schemas.avro.GenerationRequest;
 import dev.hart.schemas.avro.RequestInfo;
-import dev.hart.stage.diffusion.ArOutputCodec;
-import dev.hart.stage.diffusion.DiffusionProcessor;
-import dev.hart.stage.diffusion.ResidualModel;
-import dev.hart.stage.diffusion.StageTimings;
+import dev.hart.stage.common.ArOutputCodec;
+import dev.hart.stage.common.LatentRecord;
+import dev.hart.stage.common.ResidualModel;
+import dev.hart.stage.common.StageTimings;
 import org.apache.avro.specific.SpecificRecord;
 
 import java.util.ArrayList;
@@ -105,9 +105,9 @@ public final class ArProcessor implements BatchProcessor<GenerationRequest, Spec
                     results.set(i, ProcessResult.success(new OutputRecord<>(Topics.AR_OUTPUT, key,
                             codec.encode(request, model.checkpointId(), ar.get(k), diffusionSteps(request)))));
                 } else {
-                    request = StageTimings.with(request, DiffusionProcessor.STAGE, diffusionMsEach);
+                    request = StageTimings.with(request, ResidualModel.STAGE, diffusionMsEach);
                     results.set(i, ProcessResult.success(new OutputRecord<>(Topics.LATENTS, key,
-                            DiffusionProcessor.latent(request, model.checkpointId(), latents.get(k)))));
+                            LatentRecord.of(request, model.checkpointId(), latents.get(k)))));
                 }
             } catch (RuntimeException e) {
                 results.set(i, ProcessResult.failure(e));

@@ -8,7 +8,7 @@ import dev.hart.stage.ar.HartArModel;
 import dev.hart.stage.decoder.HartLatentDecoder;
 import dev.hart.stage.decoder.LatentDecoder;
 import dev.hart.stage.diffusion.HartResidualModel;
-import dev.hart.stage.diffusion.ResidualModel;
+import dev.hart.stage.common.ResidualModel;
 
 /**
  * The stage-facing models of a {@link BenchModel} (random weights or a checkpoint): the stages' own adapters, so the

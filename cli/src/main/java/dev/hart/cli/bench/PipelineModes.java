@@ -19,7 +19,7 @@ import dev.hart.stage.ar.ArRequest;
 import dev.hart.stage.ar.Topology;
 import dev.hart.stage.decoder.DirectorySink;
 import dev.hart.stage.decoder.LatentDecoder;
-import dev.hart.stage.diffusion.ResidualModel;
+import dev.hart.stage.common.ResidualModel;
 
 import java.io.IOException;
 import java.io.PrintStream;

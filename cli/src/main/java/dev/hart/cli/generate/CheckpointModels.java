@@ -12,7 +12,7 @@ import dev.hart.stage.ar.Qwen2PromptEncoder;
 import dev.hart.stage.decoder.HartLatentDecoder;
 import dev.hart.stage.decoder.LatentDecoder;
 import dev.hart.stage.diffusion.HartResidualModel;
-import dev.hart.stage.diffusion.ResidualModel;
+import dev.hart.stage.common.ResidualModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

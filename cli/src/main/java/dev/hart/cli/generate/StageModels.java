@@ -2,7 +2,7 @@ package dev.hart.cli.generate;
 
 import dev.hart.stage.ar.ArModel;
 import dev.hart.stage.decoder.LatentDecoder;
-import dev.hart.stage.diffusion.ResidualModel;
+import dev.hart.stage.common.ResidualModel;
 
 /** Where the stages get their weights from; each method loads only that stage's part. */
 public interface StageModels {

@@ -15,7 +15,7 @@ import dev.hart.stage.decoder.DecoderProcessor;
 import dev.hart.stage.decoder.DecoderStage;
 import dev.hart.stage.decoder.DirectorySink;
 import dev.hart.stage.decoder.LatentDecoder;
-import dev.hart.stage.diffusion.ResidualModel;
+import dev.hart.stage.common.ResidualModel;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;

@@ -1,5 +1,6 @@
 package dev.hart.stage.decoder;
 
+import dev.hart.stage.common.StageTimings;
 import dev.hart.model.pipeline.ImageDecoder;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
@@ -97,8 +98,7 @@ public final class DecoderProcessor implements BatchProcessor<Latent, GeneratedI
         BufferedImage img = ImageDecoder.toImage(pixels);
         byte[] png = ImageDecoder.png(img);
         String sha = Pngs.sha256(png);
-        Map<String, Long> timings = new HashMap<>();
-        request.getStageTimingsMs().forEach((k, v) -> timings.put(k.toString(), v));
+        Map<String, Long> timings = StageTimings.copyOf(request);
         timings.put(STAGE, decodeMs + (System.nanoTime() - t1) / 1_000_000);
         ImageRecord record = new ImageRecord(request, decoder.checkpointId(), png, img.getWidth(), img.getHeight(), sha,
                 timings);

@@ -1,5 +1,9 @@
 package dev.hart.stage.diffusion;
 
+import dev.hart.stage.common.ArOutputCodec;
+import dev.hart.stage.common.StageTimings;
+import dev.hart.stage.common.ResidualModel;
+import dev.hart.stage.common.LatentRecord;
 import dev.hart.model.pipeline.ArResult;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
@@ -11,7 +15,6 @@ import dev.hart.runtime.stage.StageInput;
 import dev.hart.schemas.avro.ArOutput;
 import dev.hart.schemas.avro.Latent;
 import dev.hart.schemas.avro.RequestInfo;
-import dev.hart.schemas.tensor.Tensors;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +25,7 @@ import java.util.List;
  * its checks (checkpoint, shapes) fails alone.
  */
 public final class DiffusionProcessor implements BatchProcessor<ArOutput, Latent> {
-    public static final String STAGE = "diffusion";
+    public static final String STAGE = ResidualModel.STAGE;
 
     private final ResidualModel model;
     private final String outputTopic;
@@ -63,7 +66,7 @@ public final class DiffusionProcessor implements BatchProcessor<ArOutput, Latent
             StageInput<ArOutput> input = batch.get(runnable.get(k));
             RequestInfo request = StageTimings.with(input.value().getRequest(), STAGE, msEach);
             results.set(runnable.get(k), ProcessResult.success(new OutputRecord<>(outputTopic, input.key(),
-                    latent(request, model.checkpointId(), latents.get(k)))));
+                    LatentRecord.of(request, model.checkpointId(), latents.get(k)))));
         }
         return results;
     }
@@ -74,14 +77,5 @@ public final class DiffusionProcessor implements BatchProcessor<ArOutput, Latent
         CheckpointMismatchException.check(STAGE, request.getRequestId(), out.getCheckpointId(), model.checkpointId());
         ArOutputCodec.checkShapes(out, model.latentChannels(), model.latentSide());
         return ArOutputCodec.decode(out);
-    }
-
-    /** The latent record; f_hat is small and always travels as F32. */
-    public static Latent latent(RequestInfo request, String checkpointId, TensorData fHat) {
-        return Latent.newBuilder()
-                .setRequest(request)
-                .setCheckpointId(checkpointId)
-                .setFHat(Tensors.ofFloats(fHat.data(), fHat.shape()))
-                .build();
     }
 }

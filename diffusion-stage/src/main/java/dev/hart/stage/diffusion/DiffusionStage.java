@@ -1,5 +1,6 @@
 package dev.hart.stage.diffusion;
 
+import dev.hart.stage.common.ResidualModel;
 import dev.hart.runtime.pipeline.PipelineSerdes;
 import dev.hart.schemas.Topics;
 import dev.hart.runtime.stage.StageConfig;

@@ -1,5 +1,6 @@
 package dev.hart.stage.diffusion;
 
+import dev.hart.stage.common.ResidualModel;
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.checkpoint.ModelSource;
 import dev.hart.model.pipeline.ArResult;

@@ -1,5 +1,8 @@
 package dev.hart.stage.diffusion;
 
+import dev.hart.stage.common.ArOutputCodec;
+import dev.hart.stage.common.ArOutputFixtures;
+import dev.hart.stage.common.ResidualModel;
 import dev.hart.model.pipeline.ArResult;
 import dev.hart.model.pipeline.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
@@ -32,12 +35,12 @@ class DiffusionProcessorTest {
 
         @Override
         public int latentChannels() {
-            return ArOutputCodecTest.C;
+            return ArOutputFixtures.C;
         }
 
         @Override
         public int latentSide() {
-            return ArOutputCodecTest.P;
+            return ArOutputFixtures.P;
         }
 
         @Override
@@ -53,14 +56,14 @@ class DiffusionProcessorTest {
     @Test
     void emitsLatentWithTimingAndRefusesOtherCheckpoints() {
         ArOutputCodec codec = new ArOutputCodec(TensorDType.F32);
-        ArOutput ok = codec.encode(ArOutputCodecTest.request(), "c", ArOutputCodecTest.result(), 8);
-        ArOutput other = codec.encode(ArOutputCodecTest.request(), "not-c", ArOutputCodecTest.result(), 8);
+        ArOutput ok = codec.encode(ArOutputFixtures.request(), "c", ArOutputFixtures.result(), 8);
+        ArOutput other = codec.encode(ArOutputFixtures.request(), "not-c", ArOutputFixtures.result(), 8);
         List<ProcessResult<Latent>> results = new DiffusionProcessor(new ZeroResidual()).process(List.of(input(ok), input(other)));
         assertThat(results.get(0).isSuccess()).isTrue();
         Latent latent = results.get(0).outputs().get(0).value();
         assertThat(results.get(0).outputs().get(0).topic()).isEqualTo("hart.latents");
         assertThat(latent.getCheckpointId()).isEqualTo("c");
-        assertThat(Tensors.toFloats(latent.getFHat())).containsExactly(ArOutputCodecTest.result().fHat().data());
+        assertThat(Tensors.toFloats(latent.getFHat())).containsExactly(ArOutputFixtures.result().fHat().data());
         assertThat(latent.getRequest().getStageTimingsMs()).containsKey("diffusion");
         assertThat(results.get(1).isSuccess()).isFalse();
         assertThat(results.get(1).failure()).isInstanceOf(CheckpointMismatchException.class)
@@ -71,18 +74,18 @@ class DiffusionProcessorTest {
     @Test
     void refusesDeclaredShapesTheCheckpointCannotHaveBeforeReadingThem() {
         ArOutputCodec codec = new ArOutputCodec(TensorDType.F32);
-        int big = ArOutputCodecTest.P * 40;
-        ArOutput huge = codec.encode(ArOutputCodecTest.request(), "c", ArOutputCodecTest.result(), 8);
+        int big = ArOutputFixtures.P * 40;
+        ArOutput huge = codec.encode(ArOutputFixtures.request(), "c", ArOutputFixtures.result(), 8);
         huge.setFHat(dev.hart.schemas.avro.Tensor.newBuilder().setDtype(TensorDType.F32)
-                .setShape(List.of((long) ArOutputCodecTest.C, (long) big, (long) big))
+                .setShape(List.of((long) ArOutputFixtures.C, (long) big, (long) big))
                 .setData(java.nio.ByteBuffer.allocate(4)).build()); // declares far more than it carries
-        ArOutput wrongSide = codec.encode(ArOutputCodecTest.request(), "c", ArOutputCodecTest.result(), 8);
-        wrongSide.setFHat(Tensors.ofFloats(new float[ArOutputCodecTest.C * 4], ArOutputCodecTest.C, 2, 2));
+        ArOutput wrongSide = codec.encode(ArOutputFixtures.request(), "c", ArOutputFixtures.result(), 8);
+        wrongSide.setFHat(Tensors.ofFloats(new float[ArOutputFixtures.C * 4], ArOutputFixtures.C, 2, 2));
         List<ProcessResult<Latent>> results = new DiffusionProcessor(new ZeroResidual())
                 .process(List.of(input(huge), input(wrongSide)));
         assertThat(results).allSatisfy(r -> assertThat(r.isSuccess()).isFalse());
         assertThat(results.get(0).failure()).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("fHat has shape [" + ArOutputCodecTest.C + ", " + big + ", " + big + "]");
+                .hasMessageContaining("fHat has shape [" + ArOutputFixtures.C + ", " + big + ", " + big + "]");
         assertThat(results.get(1).failure()).hasMessageContaining("this checkpoint expects");
     }
 }

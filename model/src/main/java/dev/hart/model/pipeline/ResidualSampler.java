@@ -145,11 +145,27 @@ public final class ResidualSampler implements AutoCloseable {
                 ArResult r = group.get(i);
                 long first = guided ? i * p2 : 2 * i * p2;
                 NDArray mine = res.get(first + ":" + (first + p2));                         // its conditional rows
-                NDArray tokens = r.finalTokens().toNDArray(m).add(mine);                    // [P², Cvae]
-                out.add(TensorData.of(r.fHat().toNDArray(m).add(tokens.transpose().reshape(cvae, side, side))));
+                out.add(latent(r, r.finalTokens().toNDArray(m).add(mine)));
             }
             return out;
         }
+    }
+
+    /**
+     * The latent of a request without the residual: {@code f_hat + hᵀ}, what HART decodes when the diffusion is
+     * skipped (the "discrete-only" image the demo evaluation compares with).
+     */
+    public static TensorData discreteLatent(ArResult r) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            return latent(r, r.finalTokens().toNDArray(m));
+        }
+    }
+
+    /** {@code f_hat + tokensᵀ} with tokens [P², Cvae] → [Cvae, P, P]. */
+    private static TensorData latent(ArResult r, NDArray tokens) {
+        int side = r.latentSide();
+        NDArray fHat = r.fHat().toNDArray(tokens.getManager());
+        return TensorData.of(fHat.add(tokens.transpose().reshape(r.latentChannels(), side, side)));
     }
 
     @Override

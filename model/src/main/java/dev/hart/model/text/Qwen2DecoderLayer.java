@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import dev.hart.model.io.WeightSource;
+import dev.hart.model.nn.RmsNorm;
 
 /**
  * One Qwen2 decoder layer: pre-norm grouped-query self-attention with rotary positions and biased
@@ -93,9 +94,9 @@ final class Qwen2DecoderLayer {
      */
     NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, NDArray rowKeep,
                     NDArray pastKey, NDArray pastValue, NDList present) {
-        NDArray attn = attention(inputNorm.apply(x), cos, sin, maskBias, rowKeep, pastKey, pastValue, present);
+        NDArray attn = attention(inputNorm.forward(x), cos, sin, maskBias, rowKeep, pastKey, pastValue, present);
         NDArray h = x.add(attn);
-        return h.add(mlp(postAttentionNorm.apply(h)));
+        return h.add(mlp(postAttentionNorm.forward(h)));
     }
 
     private NDArray attention(NDArray x, NDArray cos, NDArray sin, NDArray maskBias, NDArray rowKeep,
@@ -111,8 +112,8 @@ final class Qwen2DecoderLayer {
         NDArray q = parts.get(0).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
         NDArray k = parts.get(1).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3);
         NDArray v = parts.get(2).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3);
-        q = RotaryEmbedding.apply(q, cos, sin);
-        k = RotaryEmbedding.apply(k, cos, sin);
+        q = Qwen2RotaryEmbedding.apply(q, cos, sin);
+        k = Qwen2RotaryEmbedding.apply(k, cos, sin);
         if (present != null) {
             present.add(k);
             present.add(v);

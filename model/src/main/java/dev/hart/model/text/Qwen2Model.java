@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.hart.model.Trace;
 import dev.hart.model.io.WeightSource;
+import dev.hart.model.nn.RmsNorm;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class Qwen2Model implements AutoCloseable {
     private final NDArray embedTokens;
     private final List<Qwen2DecoderLayer> layers;
     private final RmsNorm finalNorm;
-    private final RotaryEmbedding rotary;
+    private final Qwen2RotaryEmbedding rotary;
 
     private Qwen2Model(Qwen2Config config, NDManager weightsManager, NDArray embedTokens, List<Qwen2DecoderLayer> layers,
                        RmsNorm finalNorm) {
@@ -40,7 +41,7 @@ public final class Qwen2Model implements AutoCloseable {
         this.embedTokens = embedTokens;
         this.layers = layers;
         this.finalNorm = finalNorm;
-        this.rotary = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+        this.rotary = new Qwen2RotaryEmbedding(config.headDim(), config.ropeTheta());
     }
 
     /**
@@ -176,7 +177,7 @@ public final class Qwen2Model implements AutoCloseable {
             }
         }
         trace.record("final_norm_input", h);
-        NDArray out = finalNorm.apply(h);
+        NDArray out = finalNorm.forward(h);
         if (trace.enabled()) {
             trace.record(hiddenName(layers.size()), out);
             trace.record("last_hidden_state", out);

@@ -33,14 +33,11 @@ final class ResnetBlock {
             NDArray h2 = ScopedOps.run(() -> conv2.forward(VaeOps.siluConsuming(norm2.forward(h))));
             h.close();
             NDArray skip = shortcut == null ? x : shortcut.forward(x);
-            NDArray out = VaeOps.recordingGradients() ? h2.add(skip) : h2.addi(skip);
-            if (out != h2) {
-                h2.close();
-            }
+            h2.addi(skip);
             if (skip != x) {
                 skip.close();
             }
-            return out;
+            return h2;
         });
     }
 }

@@ -18,28 +18,7 @@ final class VaeOps {
     private VaeOps() {
     }
 
-    /**
-     * While training, convolutions with fewer output channels than this run padded to it: libtorch 2.7.1's
-     * CPU conv2d backward intermittently returns NaN input gradients for narrow outputs (measured on a
-     * [32, 32, 32, 32] input: 3 of 100 backward passes at 3 output channels, 1 of 100 at 4 and at 8, none at
-     * 16 or 64; none of 300 once padded), which hit the VAE's conv_out.
-     */
-    static final int MIN_TRAINING_OUT_CHANNELS = 64;
-
     static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int stride, int padding) {
-        long cout = weight.getShape().get(0);
-        if (recordingGradients() && cout < MIN_TRAINING_OUT_CHANNELS) {
-            Shape ws = weight.getShape();
-            NDManager m = x.getManager();
-            long extra = MIN_TRAINING_OUT_CHANNELS - cout;
-            NDArray wide = weight.concat(m.zeros(new Shape(extra, ws.get(1), ws.get(2), ws.get(3))), 0);
-            NDArray wideBias = bias.concat(m.zeros(new Shape(extra)), 0);
-            return convolution(x, wide, wideBias, stride, padding).get(":, 0:" + cout);
-        }
-        return convolution(x, weight, bias, stride, padding);
-    }
-
-    private static NDArray convolution(NDArray x, NDArray weight, NDArray bias, int stride, int padding) {
         NDList out = x.getNDArrayInternal().convolution(x, weight, bias, new Shape(stride, stride),
                 new Shape(padding, padding), new Shape(1, 1), 1);
         return out.singletonOrThrow();
@@ -62,18 +41,12 @@ final class VaeOps {
         NDArray view = x.reshape(1, ng, -1);
         NDArray normed = JniUtils.batchNorm((PtNDArray) view, (PtNDArray) runMean, (PtNDArray) runVar,
                 (PtNDArray) ones, (PtNDArray) zeros, true, 0.0, eps);
-        // affine in place on the normalised copy (one full-size temporary instead of three), except
-        // while training: autograd needs the un-modified values
+        // affine in place on the normalised copy (one full-size temporary instead of three); the demo
+        // trainer has its own autograd-safe forward (VaeTrainingForward)
         NDArray y = normed.reshape(s);
         NDArray g = gamma.reshape(c, 1, 1);
         NDArray b = beta.reshape(c, 1, 1);
-        if (recordingGradients()) {
-            NDArray scaled = y.mul(g);
-            y = scaled.add(b);
-            scaled.close();
-        } else {
-            y.muli(g).addi(b);
-        }
+        y.muli(g).addi(b);
         g.close();
         b.close();
         normed.close();
@@ -86,21 +59,7 @@ final class VaeOps {
     }
 
     static NDArray silu(NDArray x) {
-        NDArray sig = x.getNDArrayInternal().sigmoid();
-        if (recordingGradients()) {
-            NDArray y = sig.mul(x);
-            sig.close();
-            return y;
-        }
-        return sig.muli(x);
-    }
-
-    /**
-     * Whether autograd is recording (the demo trainer builds the VAE inside a gradient collector): in-place
-     * updates of tensors autograd saved for the backward pass would fail it, so the ops fall back to copies.
-     */
-    static boolean recordingGradients() {
-        return JniUtils.isGradMode();
+        return x.getNDArrayInternal().sigmoid().muli(x);
     }
 
     /** SiLU of a temporary the caller no longer needs: frees it once the result exists. */

@@ -1,0 +1,184 @@
+package dev.hart.demo;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.hart.model.Trace;
+import dev.hart.model.pipeline.SamplingParams;
+import dev.hart.model.tokenizer.HybridTokenizer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Evaluates a demo checkpoint through the inference path: generates images for held-out and training
+ * captions, scores them with {@link SceneAnalyzer}, measures the tokenizer's reconstruction error on
+ * held-out images (discrete-only vs hybrid latent) and writes a contact sheet.
+ */
+public final class DemoEvaluator {
+
+    /** Accuracy of one split, attribute by attribute (fractions in [0, 1]). */
+    public record Accuracy(int n, double background, double color, double shape, double position, double all) {
+        @Override
+        public String toString() {
+            return String.format("n=%d background %.1f%%  colour %.1f%%  shape %.1f%%  position %.1f%%  all four %.1f%%",
+                    n, 100 * background, 100 * color, 100 * shape, 100 * position, 100 * all);
+        }
+    }
+
+    /** Everything {@link #run} measured. */
+    public record Report(Accuracy training, Accuracy heldOut, Accuracy heldOutDiscreteOnly, Accuracy heldOutRenders,
+                         Accuracy heldOutRoundTrip, double heldOutArtefactRate,
+                         double reconMseDiscrete, double reconMseHybrid, int reconImages) {
+    }
+
+    private final Path checkpoint;
+    private final PrintStream log;
+
+    public DemoEvaluator(Path checkpoint, PrintStream log) {
+        this.checkpoint = checkpoint;
+        this.log = log;
+    }
+
+    /** Every {@code count}-th-spaced scene of a list (deterministic spread over all combinations). */
+    static List<DemoScene> spread(List<DemoScene> scenes, int count) {
+        List<DemoScene> out = new ArrayList<>();
+        double stride = scenes.size() / (double) Math.min(count, scenes.size());
+        for (int i = 0; i < Math.min(count, scenes.size()); i++) {
+            out.add(scenes.get((int) (i * stride)));
+        }
+        return out;
+    }
+
+    public Report run(int perSplit, SamplingParams params, Path contactSheet) {
+        try (DemoGenerator gen = DemoGenerator.load(checkpoint)) {
+            SceneAnalyzer analyzer = null;
+            List<DemoScene> held = spread(DemoDataset.heldOutScenes(), perSplit);
+            List<DemoScene> train = spread(DemoDataset.trainingScenes(), perSplit);
+            ContactSheet sheet = new ContactSheet(8, 64);
+            List<RgbImage> heldImages = generate(gen, held, params, true);
+            List<RgbImage> trainImages = generate(gen, train, params, true);
+            List<RgbImage> heldDiscrete = generate(gen, held, params, false);
+            int side = heldImages.get(0).side();
+            analyzer = new SceneAnalyzer(side);
+            Accuracy accHeld = score(analyzer, held, heldImages, sheet, "held-out");
+            Accuracy accTrain = score(analyzer, train, trainImages, sheet, "train");
+            Accuracy accHeldD = score(analyzer, held, heldDiscrete, null, null);
+            // the scorer on the data set's own pictures of the same captions: the ceiling a perfect model reaches
+            int renderSide = side;
+            List<RgbImage> renders = held.stream().map(sc -> SceneRenderer.render(sc, renderSide, 0f, 0f, 1f)).toList();
+            Accuracy accRenders = score(analyzer, held, renders, null, null);
+            // the same pictures through the tokenizer and back: the ceiling a generator over this tokenizer reaches
+            List<RgbImage> heldRoundTrips = roundTrips(gen, renders).hybrid();
+            Accuracy accRoundTrip = score(analyzer, held, heldRoundTrips, null, null);
+            log.println("generated (cfg " + params.cfg() + ", seed " + params.seed() + "):");
+            log.println("  training captions : " + accTrain);
+            log.println("  held-out captions : " + accHeld);
+            log.println("  held-out, discrete tokens only (no residual diffusion): " + accHeldD);
+            log.println("  held-out, the data set's own renders (the scorer's ceiling): " + accRenders);
+            log.println("  held-out renders after a hybrid tokenizer round trip (the tokenizer's ceiling): " + accRoundTrip);
+            double dotsHeld = foreignPatchRate(analyzer, held, heldImages);
+            double dotsTrain = foreignPatchRate(analyzer, train, trainImages);
+            double dotsRoundTrip = foreignPatchRate(analyzer, held, heldRoundTrips);
+            double dotsRenders = foreignPatchRate(analyzer, held, renders);
+            log.printf("  artefacts (a 2x2 patch of a colour named neither for shape nor background): held-out %.1f%%  training %.1f%%"
+                    + "  tokenizer round trips %.1f%%  renders %.1f%%%n", 100 * dotsHeld, 100 * dotsTrain, 100 * dotsRoundTrip, 100 * dotsRenders);
+
+            double[] recon = reconstruction(gen, side, 64, sheet);
+            log.printf("tokenizer reconstruction MSE on 64 held-out images ([0,1] pixels): discrete-only %.5f, hybrid %.5f%n",
+                    recon[0], recon[1]);
+            if (contactSheet != null) {
+                sheet.write(contactSheet);
+                log.println("contact sheet: " + contactSheet.toAbsolutePath());
+            }
+            return new Report(accTrain, accHeld, accHeldD, accRenders, accRoundTrip, dotsHeld, recon[0], recon[1], 64);
+        }
+    }
+
+    private static List<RgbImage> generate(DemoGenerator gen, List<DemoScene> scenes, SamplingParams params, boolean residual) {
+        List<RgbImage> out = new ArrayList<>();
+        for (int i = 0; i < scenes.size(); i += 16) {
+            List<String> prompts = scenes.subList(i, Math.min(scenes.size(), i + 16)).stream().map(DemoScene::caption).toList();
+            out.addAll(gen.generate(prompts, params.withSeed(params.seed() + i), residual));
+        }
+        return out;
+    }
+
+    private static Accuracy score(SceneAnalyzer analyzer, List<DemoScene> scenes, List<RgbImage> images, ContactSheet sheet, String tag) {
+        int bg = 0;
+        int col = 0;
+        int sh = 0;
+        int pos = 0;
+        int all = 0;
+        for (int i = 0; i < scenes.size(); i++) {
+            SceneScore s = analyzer.score(images.get(i), scenes.get(i));
+            bg += s.backgroundRight() ? 1 : 0;
+            col += s.colorRight() ? 1 : 0;
+            sh += s.shapeRight() ? 1 : 0;
+            pos += s.positionRight() ? 1 : 0;
+            all += s.allRight() ? 1 : 0;
+            if (sheet != null && i < 16) {
+                sheet.add(images.get(i), "[" + tag + (s.allRight() ? " ok] " : " miss] ") + scenes.get(i).caption());
+            }
+        }
+        double n = scenes.size();
+        return new Accuracy(scenes.size(), bg / n, col / n, sh / n, pos / n, all / n);
+    }
+
+    private static double foreignPatchRate(SceneAnalyzer analyzer, List<DemoScene> scenes, List<RgbImage> images) {
+        long n = java.util.stream.IntStream.range(0, scenes.size())
+                .filter(i -> analyzer.hasForeignPatch(images.get(i), scenes.get(i))).count();
+        return n / (double) scenes.size();
+    }
+
+    /** Round trips through the checkpoint's tokenizer: decoded discrete-only latents and decoded hybrid latents. */
+    private record RoundTrips(List<RgbImage> discrete, List<RgbImage> hybrid) {
+    }
+
+    private static RoundTrips roundTrips(DemoGenerator gen, List<RgbImage> images) {
+        JniUtils.setGradMode(false);
+        int side = images.get(0).side();
+        int n = 3 * side * side;
+        float[] px = new float[images.size() * n];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i).toPlusMinusOne(), 0, px, i * n, n);
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             HybridTokenizer tok = HybridTokenizer.load(gen.checkpoint().tokenizerWeights(), gen.checkpoint().tokenizerConfig(), m)) {
+            int[] pns = gen.checkpoint().llmConfig().patchNumsArray();
+            HybridTokenizer.Encoding e = tok.encode(m.create(px, new Shape(images.size(), 3, side, side)), pns, Trace.NONE);
+            float[] d = tok.decode(e.fHatDiscrete(), Trace.NONE).toFloatArray();
+            float[] h = tok.decode(e.fHatFull(), Trace.NONE).toFloatArray();
+            List<RgbImage> discrete = new ArrayList<>();
+            List<RgbImage> hybrid = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                discrete.add(RgbImage.fromPlusMinusOne(side, java.util.Arrays.copyOfRange(d, i * n, (i + 1) * n)));
+                hybrid.add(RgbImage.fromPlusMinusOne(side, java.util.Arrays.copyOfRange(h, i * n, (i + 1) * n)));
+            }
+            return new RoundTrips(discrete, hybrid);
+        }
+    }
+
+    /** Mean squared error of tokenizer round trips: [discrete-only, hybrid]. */
+    private static double[] reconstruction(DemoGenerator gen, int side, int count, ContactSheet sheet) {
+        DemoDataset data = DemoDataset.heldOut(side, 4242);
+        List<RgbImage> originals = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            originals.add(data.sample(i).image());
+        }
+        RoundTrips rt = roundTrips(gen, originals);
+        double dSum = 0;
+        double hSum = 0;
+        for (int i = 0; i < count; i++) {
+            dSum += originals.get(i).meanSquaredError(rt.discrete().get(i));
+            hSum += originals.get(i).meanSquaredError(rt.hybrid().get(i));
+            if (i < 8) {
+                sheet.add(originals.get(i), "[recon input] " + data.sample(i).caption());
+                sheet.add(rt.discrete().get(i), "[recon discrete-only]");
+                sheet.add(rt.hybrid().get(i), "[recon hybrid]");
+            }
+        }
+        return new double[] {dSum / count, hSum / count};
+    }
+}

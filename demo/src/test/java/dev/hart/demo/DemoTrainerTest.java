@@ -1,0 +1,58 @@
+package dev.hart.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hart.model.pipeline.SamplingParams;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A few real training steps of every phase, a resume, and the result through the inference path. */
+class DemoTrainerTest {
+
+    private static String train(Path out, int vaeSteps, int arSteps, boolean resume) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DemoTrainer.Options d = DemoTrainer.Options.defaults(out);
+        new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, 2, d.vaeLr(), d.arLr(), 4, resume, 3, d.lastScaleKeep()),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void trainsEveryPhaseWithFiniteLossesResumesAndGenerates(@TempDir Path dir) {
+        // 8 tokenizer steps: autoencoder, codebook initialisation at step 2, then discrete/continuous decoding
+        String first = train(dir, 8, 2, false);
+        assertTrue(first.contains("codebook initialised"), first);
+        assertTrue(first.contains("(discrete)") && first.contains("[transformer+diffusion]"), first);
+        assertFalse(first.contains("skipped") || first.contains("NaN") || first.contains("Infinity"),
+                "every gradient must be finite:\n" + first);
+        Matcher ce = Pattern.compile("ce ([0-9.]+) diffusion_mse ([0-9.]+)").matcher(first);
+        assertTrue(ce.find(), first);
+        assertTrue(Double.parseDouble(ce.group(1)) > 0 && Double.parseDouble(ce.group(2)) > 0);
+        assertTrue(Files.isRegularFile(dir.resolve("llm/model.safetensors")));
+        assertTrue(Files.isRegularFile(dir.resolve("tokenizer/model.safetensors")));
+        assertTrue(Files.isRegularFile(dir.resolve("text/tokenizer.json")));
+
+        String second = train(dir, 8, 4, true);
+        assertTrue(second.contains("resumed at step 10"), second);
+        assertTrue(second.contains("step 12/12"), second);
+        assertFalse(second.contains("step 10/12"), "a resumed run continues after the saved step:\n" + second);
+
+        try (DemoGenerator gen = DemoGenerator.load(dir)) {
+            List<RgbImage> images = gen.generate(List.of("a red circle on a blue background"), SamplingParams.defaults().withSeed(2), true);
+            assertEquals(1, images.size());
+            for (float v : images.get(0).toArray()) {
+                assertTrue(v >= 0f && v <= 1f);
+            }
+        }
+    }
+}
