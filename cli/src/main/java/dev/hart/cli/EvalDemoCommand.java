@@ -2,7 +2,7 @@ package dev.hart.cli;
 
 import dev.hart.demo.DemoCheckpoint;
 import dev.hart.demo.DemoEvaluator;
-import dev.hart.model.pipeline.SamplingParams;
+import dev.hart.model.inference.SamplingParams;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -26,7 +26,7 @@ import dev.hart.schemas.avro.GeneratedImage;
 import dev.hart.schemas.avro.PromptEvent;
 import dev.hart.schemas.avro.RequestInfo;
 import dev.hart.schemas.avro.TensorDType;
-import dev.hart.stage.ar.Topology;
+import dev.hart.stage.ar.StageTopology;
 import dev.hart.stage.decoder.DatasetParquet;
 import dev.hart.stage.decoder.DirectorySink;
 import dev.hart.stage.decoder.ImageSink;
@@ -188,7 +188,7 @@ public final class GenerateCommand implements Callable<Integer> {
         Path jobDir = out.toAbsolutePath().normalize().resolve(SafeNames.of(jobId));
         JobState js = JobState.open(state != null ? state : jobDir.resolve(".hart-state"));
         routeLogs(js);
-        Topology topo = Topology.parse(topology);
+        StageTopology topo = StageTopology.parse(topology);
         TensorDType wire = wireType(wireDtype);
         validateOptions();        // after routeLogs: the first logger fixes where library logs go
         model.selectDevice();     // a missing GPU stops here, before any broker or model starts
@@ -236,7 +236,7 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /** Starts the broker (on the job's data), registry, ingest app and stages; publishes; follows the job to its end. */
-    private ImageCollector.Result run(PrintStream o, JobState js, String jobId, StageModels models, Topology topo,
+    private ImageCollector.Result run(PrintStream o, JobState js, String jobId, StageModels models, StageTopology topo,
                                       TensorDType wire, ImageSink imageSink, List<Planned> plan, Set<String> ids,
                                       Set<String> resumed, long t0) throws Exception {
         if (js.awaitPreviousBroker(60)) {

@@ -9,7 +9,7 @@ import dev.hart.runtime.stage.StageRunner;
 import dev.hart.stage.ar.ArModel;
 import dev.hart.stage.ar.ArProcessor;
 import dev.hart.stage.ar.ArStage;
-import dev.hart.stage.ar.Topology;
+import dev.hart.stage.ar.StageTopology;
 import dev.hart.stage.decoder.DecoderProcessor;
 import dev.hart.stage.decoder.DecoderStage;
 import dev.hart.stage.decoder.DirectorySink;
@@ -116,7 +116,7 @@ public final class StageCommand implements Callable<Integer> {
             runner = switch (name) {
                 case "ar" -> {
                     ArModel ar = own(owned, models.loadAr());
-                    ArProcessor p = Topology.parse(topology) == Topology.FUSED
+                    ArProcessor p = StageTopology.parse(topology) == StageTopology.FUSED
                             ? ArProcessor.fused(ar, own(owned, models.loadResidual()))
                             : ArProcessor.split(ar, new ArOutputCodec(GenerateCommand.wireType(wireDtype)));
                     yield ArStage.runner(config(ArStage.config(), bootstrap, client), serdes, p);

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.hart.model.Trace;
-import dev.hart.model.pipeline.SamplingParams;
+import dev.hart.model.inference.SamplingParams;
 import dev.hart.model.tokenizer.HybridTokenizer;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -405,7 +405,7 @@ public final class DemoTrainer {
             NDArray keepA = m.create(keep);
             for (int si = 1; si < n; si++) {
                 boolean last = si == n - 1;
-                h = tf.stage(si, nextInputs.get(si - 1), lastContext, last ? keepA : null);
+                h = tf.scale(si, nextInputs.get(si - 1), lastContext, last ? keepA : null);
                 NDArray target = last ? idx.get(si).get(new NDIndex(":, {}", keepA)) : idx.get(si);
                 ceTerms.add(crossEntropySum(tf.logits(h), target));
                 tokens += last ? keep.length : (long) pns[si] * pns[si];

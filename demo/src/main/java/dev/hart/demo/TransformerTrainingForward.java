@@ -15,8 +15,8 @@ import java.util.List;
  * A differentiable forward of the HART transformer for teacher-forced training, reading the parameters
  * by their checkpoint names. It computes what {@code dev.hart.model.transformer.HartTransformer} computes
  * (checked numerically in the tests) but without in-place updates of tensors that autograd needs (the
- * inference blocks add into activations a norm has saved). Stages run one after another with a per-block
- * key/value list, which equals HART's block-causal training mask: a stage attends to every earlier stage
+ * inference blocks add into activations a norm has saved). Scales run one after another with a per-block
+ * key/value list, which equals HART's block-causal training mask: a scale attends to every earlier scale
  * and to itself. Rotary tables come from the inference {@link RotaryEmbedding} (no parameters).
  *
  * <p>Supports the demo's configuration: llama attention/FFN, AdaLN per block with {@code max} or
@@ -63,7 +63,7 @@ public final class TransformerTrainingForward {
     }
 
     /**
-     * Stage 0: embeds the context [N, T, context_dim], computes the AdaLN terms and runs the context
+     * Scale 0: embeds the context [N, T, context_dim], computes the AdaLN terms and runs the context
      * tokens (plus level 0 embedding) through the blocks. Returns hidden states [N, T, C].
      */
     public NDArray startContext(NDArray context, NDArray mask, NDArray positionIds) {
@@ -92,10 +92,10 @@ public final class TransformerTrainingForward {
     }
 
     /**
-     * A later stage: {@code nextInput} [N, pn², Cvae] (the teacher-forced next-scale input latent as
+     * A later scale: {@code nextInput} [N, pn², Cvae] (the teacher-forced next-scale input latent as
      * tokens), optionally only the token rows {@code keep} (last-scale subsampling). Returns [N, l, C].
      */
-    public NDArray stage(int si, NDArray nextInput, NDArray lastContextPosition, NDArray keep) {
+    public NDArray scale(int si, NDArray nextInput, NDArray lastContextPosition, NDArray keep) {
         int[] pns = config.patchNumsArray();
         NDArray x = linear(nextInput, "word_embed", true).add(p("lvl_embed.weight").get(si));
         NDList tables = rope.imageTables(RotaryEmbedding.imagePositions(pns[si], config.lastPatch(), lastContextPosition));

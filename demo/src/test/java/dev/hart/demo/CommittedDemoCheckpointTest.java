@@ -3,7 +3,7 @@ package dev.hart.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hart.model.pipeline.SamplingParams;
+import dev.hart.model.inference.SamplingParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.checkpoint.HartCheckpointDir;
 import dev.hart.model.io.SafeTensors;
-import dev.hart.model.pipeline.SamplingParams;
+import dev.hart.model.inference.SamplingParams;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

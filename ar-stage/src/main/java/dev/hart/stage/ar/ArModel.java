@@ -1,6 +1,6 @@
 package dev.hart.stage.ar;
 
-import dev.hart.model.pipeline.ArResult;
+import dev.hart.model.inference.ArResult;
 
 import java.util.List;
 

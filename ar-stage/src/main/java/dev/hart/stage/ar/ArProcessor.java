@@ -1,7 +1,7 @@
 package dev.hart.stage.ar;
 
-import dev.hart.model.pipeline.ArResult;
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.ArResult;
+import dev.hart.model.inference.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
 import dev.hart.runtime.stage.BatchProcessor;
 import dev.hart.runtime.stage.OutputRecord;
@@ -53,8 +53,8 @@ public final class ArProcessor implements BatchProcessor<GenerationRequest, Spec
         this.codec = codec;
     }
 
-    public Topology topology() {
-        return residual == null ? Topology.SPLIT : Topology.FUSED;
+    public StageTopology topology() {
+        return residual == null ? StageTopology.SPLIT : StageTopology.FUSED;
     }
 
     @Override

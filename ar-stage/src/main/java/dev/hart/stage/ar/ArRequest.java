@@ -1,6 +1,6 @@
 package dev.hart.stage.ar;
 
-import dev.hart.model.pipeline.SamplingParams;
+import dev.hart.model.inference.SamplingParams;
 import dev.hart.schemas.avro.RequestInfo;
 
 /** What the transformer needs of one request: the prompt, whether to prefix the system prompt, and its sampling. */

@@ -1,6 +1,6 @@
 package dev.hart.stage.ar;
 
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.TensorData;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

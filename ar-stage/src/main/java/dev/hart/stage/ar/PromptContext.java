@@ -1,6 +1,6 @@
 package dev.hart.stage.ar;
 
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.TensorData;
 
 /**
  * Text conditioning of a batch as the transformer takes it.

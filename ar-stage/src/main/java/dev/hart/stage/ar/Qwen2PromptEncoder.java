@@ -1,7 +1,7 @@
 package dev.hart.stage.ar;
 
 import dev.hart.model.config.HartConfig;
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.TensorData;
 import dev.hart.model.text.PromptEncoding;
 import dev.hart.model.text.Qwen2TextEncoder;
 

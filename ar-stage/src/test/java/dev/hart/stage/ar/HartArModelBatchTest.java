@@ -1,8 +1,8 @@
 package dev.hart.stage.ar;
 
 import dev.hart.model.checkpoint.ModelSource;
-import dev.hart.model.pipeline.ArResult;
-import dev.hart.model.pipeline.SamplingParams;
+import dev.hart.model.inference.ArResult;
+import dev.hart.model.inference.SamplingParams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -8,12 +8,12 @@ import dev.hart.model.RandomSource;
 import dev.hart.model.SeededRandomSource;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.config.TokenizerConfig;
-import dev.hart.model.pipeline.ArGenerator;
-import dev.hart.model.pipeline.ArResult;
-import dev.hart.model.pipeline.ImageDecoder;
-import dev.hart.model.pipeline.ResidualSampler;
-import dev.hart.model.pipeline.SamplingParams;
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.ArGenerator;
+import dev.hart.model.inference.ArResult;
+import dev.hart.model.inference.ImageDecoder;
+import dev.hart.model.inference.ResidualSampler;
+import dev.hart.model.inference.SamplingParams;
+import dev.hart.model.inference.TensorData;
 import dev.hart.model.sampling.InverseCdfTokenSampler;
 import dev.hart.model.sampling.PerRequestRandomness;
 
@@ -87,7 +87,7 @@ final class ModelBench {
         for (int r = 0; r < b; r++) {
             params.add(SamplingParams.defaults().withSeed(1000L + r));
         }
-        ScaleTimer timer = new ScaleTimer(c.numStages());
+        ScaleTimer timer = new ScaleTimer(c.numScales());
         List<double[]> perCall = new ArrayList<>();   // warm-up calls included; only the timed tail is used
         double macs = ModelMacs.arTotal(c, model.tokenizerConfig(), b);
         // warmed up even when long: a first call pays for growing the native heap, which a running stage pays once
@@ -108,7 +108,7 @@ final class ModelBench {
             }
         });
         PartRow row = addPart(out, "ar", b, ms, macs, arLoop.warmup(), "");
-        double[] scaleSum = new double[c.numStages()];
+        double[] scaleSum = new double[c.numScales()];
         for (double[] call : perCall.subList(perCall.size() - ms.size(), perCall.size())) {
             for (int si = 0; si < call.length; si++) {
                 scaleSum[si] += call[si];
@@ -121,7 +121,7 @@ final class ModelBench {
         for (int si = 0; si < scaleSum.length; si++) {
             double msScale = scaleSum[si] / ms.size();
             double m = ModelMacs.arStage(c, model.tokenizerConfig(), b, si);
-            out.scales.add(new BenchResults.ScaleTiming(model.name(), b, si, c.patchNum(si), c.tokensPerStage()[si], msScale,
+            out.scales.add(new BenchResults.ScaleTiming(model.name(), b, si, c.patchNum(si), c.tokensPerScale()[si], msScale,
                     scaleSum[si] / total, m, 2 * m / (msScale * 1e6)));
         }
         log.accept(row.line());
@@ -134,7 +134,7 @@ final class ModelBench {
         Random rnd = new Random(7 + b);
         List<ArResult> inputs = new ArrayList<>();
         List<SamplingParams> params = new ArrayList<>();
-        double ratio = c.stageRatio(c.numStages() - 1);
+        double ratio = c.scaleRatio(c.numScales() - 1);
         for (int r = 0; r < b; r++) {
             SamplingParams sp = SamplingParams.defaults().withSeed(2000L + r);
             params.add(sp);

@@ -33,9 +33,9 @@ public final class ModelMacs {
     }
 
     /**
-     * One scale (stage si) of the AR transformer for B requests: 2B rows (classifier-free guidance), the stage's
+     * One scale si of the AR transformer for B requests: 2B rows (classifier-free guidance), the scale's
      * query tokens through every block (fused qkv, output projection, llama FFN, attention against the KV cache
-     * so far), the AdaLN modulations per row, the head over the stage's tokens, and the next stage's word
+     * so far), the AdaLN modulations per row, the head over the scale's tokens, and the next scale's word
      * embedding plus the quantizer's phi convolution on the running latent. At scale 0 the unconditional half is one
      * token computed once ({@code HartTransformer.contextPass}) and the head reads only the last context position;
      * the reference runs B·T unconditional tokens and the head over all 2B·T.
@@ -43,7 +43,7 @@ public final class ModelMacs {
     public static double arStage(HartConfig c, TokenizerConfig t, int batch, int si) {
         double cc = c.embedDim();
         double f = c.ffnHidden();
-        int[] tokens = c.tokensPerStage();
+        int[] tokens = c.tokensPerScale();
         double rows = 2.0 * batch;
         double q = tokens[si];
         double kv = 0;
@@ -69,7 +69,7 @@ public final class ModelMacs {
         }
         if (si < tokens.length - 1) {
             double nextTokens = (double) c.patchNum(si + 1) * c.patchNum(si + 1);
-            macs += batch * nextTokens * t.zChannels() * cc;             // word_embed of the next stage's input
+            macs += batch * nextTokens * t.zChannels() * cc;             // word_embed of the next scale's input
             double side = c.lastPatch();
             double ks = t.quantConvKs();
             macs += batch * side * side * t.zChannels() * t.zChannels() * ks * ks; // phi conv on f_hat
@@ -80,7 +80,7 @@ public final class ModelMacs {
     /** All scales of the AR transformer. */
     public static double arTotal(HartConfig c, TokenizerConfig t, int batch) {
         double sum = 0;
-        for (int si = 0; si < c.numStages(); si++) {
+        for (int si = 0; si < c.numScales(); si++) {
             sum += arStage(c, t, batch, si);
         }
         return sum;

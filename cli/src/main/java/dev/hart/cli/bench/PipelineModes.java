@@ -3,10 +3,10 @@ package dev.hart.cli.bench;
 import dev.hart.cli.generate.ImageCollector;
 import dev.hart.cli.generate.PipelineStages;
 import dev.hart.cli.generate.RequestPublisher;
-import dev.hart.model.pipeline.ArResult;
-import dev.hart.model.pipeline.ImageDecoder;
-import dev.hart.model.pipeline.SamplingParams;
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.ArResult;
+import dev.hart.model.inference.ImageDecoder;
+import dev.hart.model.inference.SamplingParams;
+import dev.hart.model.inference.TensorData;
 import dev.hart.runtime.broker.EmbeddedKafka;
 import dev.hart.runtime.pipeline.PipelineSerdes;
 import dev.hart.runtime.kafka.TopicDefinitions;
@@ -16,7 +16,7 @@ import dev.hart.schemas.avro.RequestInfo;
 import dev.hart.schemas.avro.TensorDType;
 import dev.hart.stage.ar.ArModel;
 import dev.hart.stage.ar.ArRequest;
-import dev.hart.stage.ar.Topology;
+import dev.hart.stage.ar.StageTopology;
 import dev.hart.stage.decoder.DirectorySink;
 import dev.hart.stage.decoder.LatentDecoder;
 import dev.hart.stage.common.ResidualModel;
@@ -71,7 +71,7 @@ final class PipelineModes {
                 try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers()).start()) {
                     out.printf(Locale.ROOT, "  embedded broker + registry up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
                     PipelineSerdes serdes = PipelineSerdes.forRegistry(registry.url());
-                    for (Topology topology : List.of(Topology.FUSED, Topology.SPLIT)) {
+                    for (StageTopology topology : List.of(StageTopology.FUSED, StageTopology.SPLIT)) {
                         results.pipeline.add(pipeline(kafka.bootstrapServers(), serdes, stageModels, topology, config, prompts,
                                 batch, sinkRoot, out));
                         BenchCommand.mark(results, "pipeline " + topology.name().toLowerCase(Locale.ROOT) + " " + config);
@@ -136,7 +136,7 @@ final class PipelineModes {
     }
 
     private static BenchResults.PipelineRun pipeline(String bootstrap, PipelineSerdes serdes, BenchStageModels models,
-                                                     Topology topology, String config, List<String> prompts, int batch,
+                                                     StageTopology topology, String config, List<String> prompts, int batch,
                                                      Path sinkRoot, PrintStream out) throws IOException {
         String name = topology.name().toLowerCase(Locale.ROOT);
         try (DirectorySink sink = new DirectorySink(sinkRoot.resolve(name));
@@ -157,7 +157,7 @@ final class PipelineModes {
                     }
                 });
             }
-            String note = topology == Topology.SPLIT ? "ar-output as fp16 on the wire; " : "";
+            String note = topology == StageTopology.SPLIT ? "ar-output as fp16 on the wire; " : "";
             var run = new BenchResults.PipelineRun(config, "pipeline-" + name, prompts.size(), batch, wall,
                     prompts.size() / wall, LatencyStats.of(latencies), stageSeconds,
                     note + PARTITIONS + " partitions, 1 instance per stage, stages share the cores");

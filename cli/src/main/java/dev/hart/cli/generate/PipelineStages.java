@@ -8,7 +8,7 @@ import dev.hart.schemas.avro.TensorDType;
 import dev.hart.stage.ar.ArModel;
 import dev.hart.stage.ar.ArProcessor;
 import dev.hart.stage.ar.ArStage;
-import dev.hart.stage.ar.Topology;
+import dev.hart.stage.ar.StageTopology;
 import dev.hart.stage.decoder.DecoderProcessor;
 import dev.hart.stage.decoder.DecoderStage;
 import dev.hart.stage.decoder.ImageSink;
@@ -39,7 +39,7 @@ public final class PipelineStages implements AutoCloseable {
      * @param arBatch most requests per transformer batch
      * @param wireType F32 or F16 for the ar-output tensors (split topology)
      */
-    public static PipelineStages start(String bootstrap, PipelineSerdes serdes, StageModels models, Topology topology,
+    public static PipelineStages start(String bootstrap, PipelineSerdes serdes, StageModels models, StageTopology topology,
                                        TensorDType wireType, int arBatch, ImageSink sink) {
         return start(bootstrap, serdes, models, topology, wireType, arBatch, sink, null);
     }
@@ -51,18 +51,18 @@ public final class PipelineStages implements AutoCloseable {
      *                   the transaction timeout) and takes over its partitions without waiting for the session
      *                   timeout; null = random (a fresh dynamic member)
      */
-    public static PipelineStages start(String bootstrap, PipelineSerdes serdes, StageModels models, Topology topology,
+    public static PipelineStages start(String bootstrap, PipelineSerdes serdes, StageModels models, StageTopology topology,
                                        TensorDType wireType, int arBatch, ImageSink sink, String instanceId) {
         PipelineStages s = new PipelineStages();
         try {
             ArModel ar = s.own(models.loadAr());
             ResidualModel residual = s.own(models.loadResidual());
             LatentDecoder decoder = s.own(models.loadDecoder());
-            ArProcessor arProcessor = topology == Topology.FUSED ? ArProcessor.fused(ar, residual)
+            ArProcessor arProcessor = topology == StageTopology.FUSED ? ArProcessor.fused(ar, residual)
                     : ArProcessor.split(ar, new ArOutputCodec(wireType));
             s.run(ArStage.runner(common(ArStage.config(), bootstrap, instanceId, "ar").batchSize(arBatch).build(),
                     serdes, arProcessor));
-            if (topology == Topology.SPLIT) {
+            if (topology == StageTopology.SPLIT) {
                 s.run(DiffusionStage.runner(common(DiffusionStage.config(), bootstrap, instanceId, "diffusion")
                         .batchSize(arBatch).build(), serdes, residual));
             }

@@ -7,7 +7,7 @@ import dev.hart.ingest.PromptPublisher;
 import dev.hart.ingest.PromptRules;
 import dev.hart.ingest.RequestIds;
 import dev.hart.schemas.avro.TensorDType;
-import dev.hart.stage.ar.Topology;
+import dev.hart.stage.ar.StageTopology;
 import dev.hart.stage.decoder.DirectorySink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +44,7 @@ class IdempotentIngestTest {
              PromptIngestApp ingest = new PromptIngestApp(IngestConfig.builder(h.bootstrap(), h.registry.url())
                      .rules(PromptRules.defaults(models.checkpointId())).httpPort(-1).createTopics(false).build()).start();
              DirectorySink sink = new DirectorySink(out);
-             PipelineStages stages = PipelineStages.start(h.bootstrap(), h.serdes, models, Topology.FUSED,
+             PipelineStages stages = PipelineStages.start(h.bootstrap(), h.serdes, models, StageTopology.FUSED,
                      TensorDType.F32, 4, sink)) {
             Map<String, Object> client = Map.of("bootstrap.servers", h.bootstrap(), "schema.registry.url", h.registry.url());
             for (int round = 0; round < 2; round++) {

@@ -1,17 +1,17 @@
 package dev.hart.cli.generate;
 
-import dev.hart.model.pipeline.ArResult;
+import dev.hart.model.inference.ArResult;
 import dev.hart.schemas.avro.GeneratedImage;
 import dev.hart.schemas.avro.RequestInfo;
 import dev.hart.schemas.avro.TensorDType;
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.checkpoint.HartCheckpointDir;
-import dev.hart.model.pipeline.HartPipeline;
+import dev.hart.model.inference.HartInference;
 import dev.hart.stage.ar.PromptEncoder;
 import dev.hart.stage.ar.Qwen2PromptEncoder;
 import dev.hart.stage.ar.PromptContext;
 import dev.hart.stage.ar.ArRequest;
-import dev.hart.stage.ar.Topology;
+import dev.hart.stage.ar.StageTopology;
 import dev.hart.stage.decoder.DirectorySink;
 import dev.hart.stage.decoder.Pngs;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * N prompts end to end on a real embedded broker, split and fused: N PNGs, each the image the in-process fused model
- * ({@link HartPipeline}) makes for that request alone (so batch composition does not matter).
+ * ({@link HartInference}) makes for that request alone (so batch composition does not matter).
  */
 @Timeout(300)
 class PipelineEndToEndTest {
@@ -42,7 +42,7 @@ class PipelineEndToEndTest {
     static StageModels models;
     static NDManager manager;
     static HartCheckpointDir checkpoint;
-    static HartPipeline reference;
+    static HartInference reference;
     static PromptEncoder encoder;
 
     @BeforeAll
@@ -50,7 +50,7 @@ class PipelineEndToEndTest {
         models = CheckpointModels.directory(PipelineHarness.tinyCheckpoint());
         manager = NDManager.newBaseManager();
         checkpoint = HartCheckpointDir.open(PipelineHarness.tinyCheckpoint());
-        reference = HartPipeline.load(checkpoint, manager);
+        reference = HartInference.load(checkpoint, manager);
         // the same Qwen2 text path the ar-stage runs (the test checkpoint carries a tiny text model in text/)
         Path ckpt = PipelineHarness.tinyCheckpoint();
         encoder = new Qwen2PromptEncoder(dev.hart.model.checkpoint.HartCheckpointDir.textModelDir(ckpt).orElseThrow(),
@@ -72,14 +72,14 @@ class PipelineEndToEndTest {
      */
     @Test
     void splitTopologyF32IsExactWithBatchesOfOne(@TempDir Path out) throws Exception {
-        Outcome o = run(Topology.SPLIT, TensorDType.F32, 1, out, "split32b1");
+        Outcome o = run(StageTopology.SPLIT, TensorDType.F32, 1, out, "split32b1");
         assertThat(o.maxPixelDiff()).as("max pixel difference to the in-process model, fp32, batch 1").isLessThanOrEqualTo(1);
     }
 
     /** Batches of 8: same tokens as the request alone; pixels equal up to the rounding of batched matmuls. */
     @Test
     void splitTopologyF32BatchedMakesTheInProcessImages(@TempDir Path out) throws Exception {
-        Outcome o = run(Topology.SPLIT, TensorDType.F32, 8, out, "split32");
+        Outcome o = run(StageTopology.SPLIT, TensorDType.F32, 8, out, "split32");
         System.out.println("MEASURED split fp32 batch-8 max pixel difference: " + o.maxPixelDiff());
         assertThat(o.tokensCompared()).isEqualTo(N);
         assertThat(o.maxPixelDiff()).isLessThanOrEqualTo(ROUNDING_TOLERANCE);
@@ -87,7 +87,7 @@ class PipelineEndToEndTest {
 
     @Test
     void fusedTopologyMakesTheInProcessImages(@TempDir Path out) throws Exception {
-        Outcome o = run(Topology.FUSED, TensorDType.F32, 8, out, "fused");
+        Outcome o = run(StageTopology.FUSED, TensorDType.F32, 8, out, "fused");
         System.out.println("MEASURED fused batch-8 max pixel difference: " + o.maxPixelDiff());
         assertThat(o.maxPixelDiff()).isLessThanOrEqualTo(ROUNDING_TOLERANCE);
     }
@@ -95,7 +95,7 @@ class PipelineEndToEndTest {
     /** fp16 on the wire, batches of one so that the wire is the only difference. */
     @Test
     void splitTopologyF16OnTheWire(@TempDir Path out) throws Exception {
-        Outcome o = run(Topology.SPLIT, TensorDType.F16, 1, out, "split16");
+        Outcome o = run(StageTopology.SPLIT, TensorDType.F16, 1, out, "split16");
         System.out.println("MEASURED fp16-on-the-wire max pixel difference (batch 1): " + o.maxPixelDiff());
         assertThat(o.tokensCompared()).isEqualTo(N);
         assertThat(o.maxPixelDiff()).as("fp16 max pixel difference").isLessThan(64);
@@ -110,7 +110,7 @@ class PipelineEndToEndTest {
     record Outcome(int maxPixelDiff, int tokensCompared) {
     }
 
-    private Outcome run(Topology topology, TensorDType wire, int arBatch, Path out, String job) throws Exception {
+    private Outcome run(StageTopology topology, TensorDType wire, int arBatch, Path out, String job) throws Exception {
         try (PipelineHarness h = new PipelineHarness(2)) {
             List<RequestInfo> requests = RequestPublisher.requests(job, PipelineHarness.prompts(N), 1000,
                     models.checkpointId());
@@ -129,7 +129,7 @@ class PipelineEndToEndTest {
             assertThat(result.failed()).as("dead letters").isEmpty();
             assertThat(result.images()).hasSize(N);
             assertThat(result.duplicates()).isZero();
-            Map<String, long[]> lastTokens = topology == Topology.SPLIT ? h.lastScaleTokens(ids) : Map.of();
+            Map<String, long[]> lastTokens = topology == StageTopology.SPLIT ? h.lastScaleTokens(ids) : Map.of();
             int maxDiff = 0;
             int tokensCompared = 0;
             Set<String> hashes = new HashSet<>();

@@ -10,7 +10,7 @@ import dev.hart.schemas.tensor.Tensors;
 import dev.hart.stage.ar.ArModel;
 import dev.hart.stage.ar.ArProcessor;
 import dev.hart.stage.ar.ArStage;
-import dev.hart.stage.ar.Topology;
+import dev.hart.stage.ar.StageTopology;
 import dev.hart.stage.decoder.DecoderProcessor;
 import dev.hart.stage.decoder.DecoderStage;
 import dev.hart.stage.decoder.DirectorySink;
@@ -49,7 +49,7 @@ class PipelineFailureModesTest {
             Set<String> ids = all.stream().map(RequestInfo::getRequestId).collect(Collectors.toSet());
             ImageCollector.Result result;
             try (DirectorySink sink = new DirectorySink(out);
-                 PipelineStages stages = PipelineStages.start(h.bootstrap(), h.serdes, models, Topology.FUSED,
+                 PipelineStages stages = PipelineStages.start(h.bootstrap(), h.serdes, models, StageTopology.FUSED,
                          TensorDType.F32, 8, sink)) {
                 RequestPublisher.publish(h.bootstrap(), Map.of(), h.serdes, all);
                 result = ImageCollector.collect(h.bootstrap(), Map.of(), h.serdes, ids, Duration.ofSeconds(120),

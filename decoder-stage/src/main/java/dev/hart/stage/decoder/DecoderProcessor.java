@@ -1,8 +1,8 @@
 package dev.hart.stage.decoder;
 
 import dev.hart.stage.common.StageTimings;
-import dev.hart.model.pipeline.ImageDecoder;
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.ImageDecoder;
+import dev.hart.model.inference.TensorData;
 import dev.hart.runtime.pipeline.CheckpointMismatchException;
 import dev.hart.schemas.Topics;
 import dev.hart.runtime.stage.BatchProcessor;

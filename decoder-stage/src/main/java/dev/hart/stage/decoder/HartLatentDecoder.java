@@ -2,8 +2,8 @@ package dev.hart.stage.decoder;
 
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.checkpoint.ModelSource;
-import dev.hart.model.pipeline.ImageDecoder;
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.ImageDecoder;
+import dev.hart.model.inference.TensorData;
 
 import java.util.List;
 import java.util.function.Supplier;

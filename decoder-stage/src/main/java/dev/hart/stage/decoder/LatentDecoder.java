@@ -1,6 +1,6 @@
 package dev.hart.stage.decoder;
 
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.TensorData;
 
 import java.util.List;
 

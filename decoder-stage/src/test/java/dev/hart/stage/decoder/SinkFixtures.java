@@ -1,6 +1,6 @@
 package dev.hart.stage.decoder;
 
-import dev.hart.model.pipeline.ImageDecoder;
+import dev.hart.model.inference.ImageDecoder;
 import dev.hart.schemas.avro.RequestInfo;
 
 import java.awt.image.BufferedImage;

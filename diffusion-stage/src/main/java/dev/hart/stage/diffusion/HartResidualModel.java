@@ -3,9 +3,9 @@ package dev.hart.stage.diffusion;
 import dev.hart.stage.common.ResidualModel;
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.checkpoint.ModelSource;
-import dev.hart.model.pipeline.ArResult;
-import dev.hart.model.pipeline.ResidualSampler;
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.ArResult;
+import dev.hart.model.inference.ResidualSampler;
+import dev.hart.model.inference.TensorData;
 
 import java.util.List;
 import java.util.function.Supplier;

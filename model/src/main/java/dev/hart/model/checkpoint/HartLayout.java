@@ -46,7 +46,7 @@ public final class HartLayout {
         }
         b.linear("context_embed", c.contextDim(), cc);
         b.linear("word_embed", cvae, cc);
-        b.add("lvl_embed.weight", EMBEDDING, c.numStages(), cc);
+        b.add("lvl_embed.weight", EMBEDDING, c.numScales(), cc);
         for (int i = 0; i < c.depth(); i++) {
             String p = "blocks." + i + ".";
             b.linear(p + "ada_lin.1", d, 6 * cc);

@@ -41,11 +41,11 @@ public final class RandomWeights implements WeightSource {
         return new RandomWeights(HartLayout.vae(tokenizer), seed, new int[0]);
     }
 
-    /** Stage of every sequence position: T context positions at level 0, then pn² positions per stage. */
+    /** Scale of every sequence position: T context positions at level 0, then pn² positions per scale. */
     private static int[] levelsOf(HartConfig c) {
         int[] lv = new int[c.seqLen()];
         int p = c.contextToken();
-        for (int si = 1; si < c.numStages(); si++) {
+        for (int si = 1; si < c.numScales(); si++) {
             int n = c.patchNum(si) * c.patchNum(si);
             for (int k = 0; k < n; k++) {
                 lv[p++] = si;

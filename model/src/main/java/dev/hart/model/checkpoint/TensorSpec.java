@@ -17,7 +17,7 @@ public record TensorSpec(String name, long[] shape, Kind kind) {
         EMBEDDING,
         /** Always zero (e.g. {@code zero_k_bias}, training statistics). */
         ZEROS,
-        /** {@code lvl_1L}: the stage of every sequence position (INT64). */
+        /** {@code lvl_1L}: the scale of every sequence position (INT64). */
         LEVELS,
         /** {@code attn_bias_for_masking}: 0 where a position may attend, −inf elsewhere. */
         CAUSAL_MASK

@@ -153,8 +153,8 @@ public record HartConfig(
         return ((int) ((embedDim * mlpRatio * 2) / 3 + 255)) / 256 * 256;
     }
 
-    /** Number of scales (stages) n. */
-    public int numStages() {
+    /** Number of scales n. */
+    public int numScales() {
         return patchNums.size();
     }
 
@@ -171,9 +171,9 @@ public record HartConfig(
         return patchNums.get(patchNums.size() - 1);
     }
 
-    /** Query tokens per stage: stage 0 is the T context tokens, stage si the pn² image tokens. */
-    public int[] tokensPerStage() {
-        int[] t = new int[numStages()];
+    /** Query tokens per scale: scale 0 is the T context tokens, scale si the pn² image tokens. */
+    public int[] tokensPerScale() {
+        int[] t = new int[numScales()];
         t[0] = contextToken;
         for (int i = 1; i < t.length; i++) {
             t[i] = patchNum(i) * patchNum(i);
@@ -200,10 +200,10 @@ public record HartConfig(
         return Integer.highestOneBit(seqLen() - 1) << 1;
     }
 
-    /** Guidance / smoothing ratio of stage si, {@code si / (n − 1)} (the final stage re-uses stage n−2's, spec 8.1). */
-    public double stageRatio(int si) {
-        int used = Math.min(si, numStages() - 2);
-        return (double) used / (numStages() - 1);
+    /** Guidance / smoothing ratio of scale si, {@code si / (n − 1)} (the final scale re-uses scale n−2's, spec 8.1). */
+    public double scaleRatio(int si) {
+        int used = Math.min(si, numScales() - 2);
+        return (double) used / (numScales() - 1);
     }
 
     /** Number of respaced diffusion sampling steps ({@code num_sampling_steps} is a respacing string such as "8"). */

@@ -10,9 +10,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code tiny-a}, {@code tiny-b}: the parity-vector configs (values of the manifest's models section).</li>
- *   <li>{@code hart-0.7b-1024px}: patch_nums 1…64 (14 stages), C = 1536, depth 16, 24 heads, context
+ *   <li>{@code hart-0.7b-1024px}: patch_nums 1…64 (14 scales), C = 1536, depth 16, 24 heads, context
  *       300 × 1536, diffusion width 1024 depth 6, V = 4096, Cvae = 32.</li>
- *   <li>{@code hart-0.7b-256px}: the same with patch_nums 1…16 (10 stages).</li>
+ *   <li>{@code hart-0.7b-256px}: the same with patch_nums 1…16 (10 scales).</li>
  * </ul>
  * Assumptions for the 0.7b shapes (spec 1.4 and addendum; no official config.json was available):
  * llama attention/FFN, norm_eps 1e-6, mlp_ratio 4, the reference defaults for the unconfirmed switches

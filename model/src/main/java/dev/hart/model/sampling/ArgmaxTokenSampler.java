@@ -8,7 +8,7 @@ public final class ArgmaxTokenSampler implements TokenSampler {
     public static final ArgmaxTokenSampler INSTANCE = new ArgmaxTokenSampler();
 
     @Override
-    public NDArray sample(NDArray probs, StageRandomness randomness) {
+    public NDArray sample(NDArray probs, ScaleRandomness randomness) {
         return probs.argMax(-1);
     }
 }

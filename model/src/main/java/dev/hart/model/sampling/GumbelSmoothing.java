@@ -11,7 +11,7 @@ public final class GumbelSmoothing {
     private GumbelSmoothing() {
     }
 
-    /** HART's temperature for a stage's ratio: {@code max(0.27·(1 − 0.95·ratio), 0.005)}. */
+    /** HART's temperature for a scale's ratio: {@code max(0.27·(1 − 0.95·ratio), 0.005)}. */
     public static double tau(double ratio) {
         return Math.max(0.27 * (1 - ratio * 0.95), 0.005);
     }

@@ -13,7 +13,7 @@ public final class InverseCdfTokenSampler implements TokenSampler {
     public static final InverseCdfTokenSampler INSTANCE = new InverseCdfTokenSampler();
 
     @Override
-    public NDArray sample(NDArray probs, StageRandomness randomness) {
+    public NDArray sample(NDArray probs, ScaleRandomness randomness) {
         long[] s = probs.getShape().getShape();
         int b = (int) s[0];
         long l = s[1];

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Row b of every draw comes from request b's own source, so batching never changes a request's draws. */
-public final class PerRequestRandomness implements StageRandomness {
+public final class PerRequestRandomness implements ScaleRandomness {
 
     private final List<RandomSource> sources;
 
@@ -48,7 +48,7 @@ public final class PerRequestRandomness implements StageRandomness {
     }
 
     @Override
-    public StageRandomness rows(int[] rows) {
+    public ScaleRandomness rows(int[] rows) {
         List<RandomSource> sub = new ArrayList<>();
         for (int r : rows) {
             sub.add(sources.get(r));

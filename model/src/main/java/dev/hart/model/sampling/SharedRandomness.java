@@ -9,7 +9,7 @@ import dev.hart.model.RandomSource;
  * Every draw is one batch-wide tensor from a single source, as the reference's per-batch generator makes
  * it; used to replay parity tapes (whose exponential draws are recorded as [B, l, V]).
  */
-public final class SharedRandomness implements StageRandomness {
+public final class SharedRandomness implements ScaleRandomness {
 
     private final RandomSource source;
 
@@ -28,7 +28,7 @@ public final class SharedRandomness implements StageRandomness {
     }
 
     @Override
-    public StageRandomness rows(int[] rows) {
+    public ScaleRandomness rows(int[] rows) {
         return this;
     }
 }

@@ -14,5 +14,5 @@ public interface TokenSampler {
      * @param randomness the draws of this batch (ignored by argmax)
      * @return indices [B, l] (INT64)
      */
-    NDArray sample(NDArray probs, StageRandomness randomness);
+    NDArray sample(NDArray probs, ScaleRandomness randomness);
 }

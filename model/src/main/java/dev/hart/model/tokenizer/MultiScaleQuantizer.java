@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The multi-scale residual quantizer of the hybrid tokenizer ({@code HARTHybridQuantizer}): the codebook,
- * the phi convolutions and the latent accumulation the transformer's stage loop uses (spec 4.4, 4.5, 6.3).
+ * the phi convolutions and the latent accumulation the transformer's scale loop uses (spec 4.4, 4.5, 6.3).
  * Loads only {@code quantize.embedding.weight} and the phi convolutions.
  *
  * <p>Latents are NCHW {@code [B, Cvae, h, w]}; token maps are {@code [B, l, Cvae]} with token index
@@ -136,17 +136,17 @@ public final class MultiScaleQuantizer implements AutoCloseable {
     }
 
     /**
-     * HART's {@code get_next_autoregressive_input} for a non-final stage si: {@code f_hat += phi(bicubic(h → P))}
-     * (in place) and returns the next stage's input {@code area(f_hat → pn_{si+1})} [B, Cvae, pn', pn'].
+     * HART's {@code get_next_autoregressive_input} for a non-final scale si: {@code f_hat += phi(bicubic(h → P))}
+     * (in place) and returns the next scale's input {@code area(f_hat → pn_{si+1})} [B, Cvae, pn', pn'].
      *
      * @param fHat  running latent [B, Cvae, P, P], updated in place
-     * @param hBChw this stage's code embeddings [B, Cvae, pn, pn]
+     * @param hBChw this scale's code embeddings [B, Cvae, pn, pn]
      */
     public NDArray nextAutoregressiveInput(int si, int[] patchNums, NDArray fHat, NDArray hBChw) {
         int n = patchNums.length;
         if (si < 0 || si >= n - 1) {
-            throw new IllegalArgumentException("stage " + si + " is not a non-final stage of " + n + " scales;"
-                    + " use addFinal for the last stage");
+            throw new IllegalArgumentException("scale " + si + " is not a non-final scale of " + n + " scales;"
+                    + " use addFinal for the last scale");
         }
         int last = patchNums[n - 1];
         checkLatent("f_hat", fHat, last);

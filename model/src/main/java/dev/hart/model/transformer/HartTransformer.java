@@ -20,7 +20,7 @@ import java.util.List;
  * The HART transformer (reference {@code HARTForT2I} without the diffusion MLP and the tokenizer), loaded
  * from the {@code llm/} weights: context norm + embedding, level embedding, word embedding, the AdaLN
  * blocks with llama attention/FFN and rotary positions, the AdaLN head and the diffusion-condition norm.
- * The stage loop that drives it lives in {@code dev.hart.model.pipeline.ArGenerator}.
+ * The scale loop that drives it lives in {@code dev.hart.model.inference.ArGenerator}.
  *
  * <p>Weights live in the manager given to {@link #load}; every method computes on its inputs, so results
  * land in the caller's (per-request) manager.
@@ -82,7 +82,7 @@ public final class HartTransformer implements AutoCloseable {
                     ? RmsNorm.load(w, m, "context_norm", config.contextDim(), eps) : null;
             Linear ctxEmbed = Linear.load(w, m, "context_embed", config.contextDim(), c, true);
             Linear word = Linear.load(w, m, "word_embed", cvae, c, true);
-            NDArray lvl = w.load(m, "lvl_embed.weight", config.numStages(), c);
+            NDArray lvl = w.load(m, "lvl_embed.weight", config.numScales(), c);
             PoolingMode pooling = PoolingMode.of(config.sepAlnPoolingMode());
             List<AdaLnBlock> blocks = new ArrayList<>();
             for (int i = 0; i < config.depth(); i++) {
@@ -198,7 +198,7 @@ public final class HartTransformer implements AutoCloseable {
         return trace.enabled() ? NDArrayConcat.withRepeatedRow(cond, uncondRow, b) : null;
     }
 
-    /** Level (stage) embedding row {@code lvl_embed.weight[level]} [C], created in {@code m}. */
+    /** Level (scale) embedding row {@code lvl_embed.weight[level]} [C], created in {@code m}. */
     public NDArray levelEmbedding(NDManager m, int level) {
         return levelEmbed.get(m, level);
     }
@@ -218,7 +218,7 @@ public final class HartTransformer implements AutoCloseable {
     }
 
     /**
-     * Runs all blocks on the stage's tokens x [N, l, C]; records {@code block0.in} and {@code block{j}.out}.
+     * Runs all blocks on the scale's tokens x [N, l, C]; records {@code block0.in} and {@code block{j}.out}.
      *
      * @param rope cos/sin tables [N, l, hd] for these tokens
      */

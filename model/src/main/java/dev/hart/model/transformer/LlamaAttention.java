@@ -74,7 +74,7 @@ public final class LlamaAttention {
         }
         NDArray vAll = v;
         long keys = kT.getShape().get(3);
-        // bound the [N, H, rows, keys] score matrix (the 1024 px final stage would need ~8 GB in one piece)
+        // bound the [N, H, rows, keys] score matrix (the 1024 px final scale would need ~8 GB in one piece)
         long rowsPerChunk = Math.max(1, MAX_SCORES / Math.max(1, n * numHeads * keys));
         NDArray ctx;
         if (rowsPerChunk >= l) {

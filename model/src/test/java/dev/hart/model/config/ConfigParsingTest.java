@@ -30,7 +30,7 @@ class ConfigParsingTest {
             assertThat(c.ffnHidden()).isEqualTo(derived.path("ffn_hidden").asInt());
             assertThat(c.maxPositionEmbeddings()).isEqualTo(derived.path("max_position_embeddings").asInt());
             assertThat(c.lastPatch() * t.downsample()).isEqualTo(derived.path("image_size").asInt());
-            int[] tokens = c.tokensPerStage();
+            int[] tokens = c.tokensPerScale();
             JsonNode want = derived.path("tokens_per_stage");
             assertThat(tokens).hasSize(want.size());
             for (int i = 0; i < tokens.length; i++) {

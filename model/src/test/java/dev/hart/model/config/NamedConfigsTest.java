@@ -22,7 +22,7 @@ class NamedConfigsTest {
     @Test
     void officialShapes() {
         HartConfig big = NamedConfigs.get("hart-0.7b-1024px").llm();
-        assertThat(big.numStages()).isEqualTo(14);
+        assertThat(big.numScales()).isEqualTo(14);
         assertThat(big.seqLen()).isEqualTo(9750);
         assertThat(big.ffnHidden()).isEqualTo(4096);
         assertThat(big.headDim()).isEqualTo(64);

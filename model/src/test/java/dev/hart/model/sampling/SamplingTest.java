@@ -74,7 +74,7 @@ class SamplingTest {
             System.arraycopy(p, 0, rows, i * 4, 4);
         }
         NDArray probs = m.create(rows, new Shape(1, draws, 4));
-        StageRandomness rnd = new PerRequestRandomness(List.of(new SeededRandomSource(3)));
+        ScaleRandomness rnd = new PerRequestRandomness(List.of(new SeededRandomSource(3)));
         long[] idx = InverseCdfTokenSampler.INSTANCE.sample(probs, rnd).toLongArray();
         int[] counts = new int[4];
         for (long i : idx) {
@@ -88,8 +88,8 @@ class SamplingTest {
 
     @Test
     void perRequestRandomnessGivesEachRowItsOwnStream() {
-        StageRandomness both = new PerRequestRandomness(List.of(new SeededRandomSource(1), new SeededRandomSource(2)));
-        StageRandomness second = new PerRequestRandomness(List.of(new SeededRandomSource(2)));
+        ScaleRandomness both = new PerRequestRandomness(List.of(new SeededRandomSource(1), new SeededRandomSource(2)));
+        ScaleRandomness second = new PerRequestRandomness(List.of(new SeededRandomSource(2)));
         NDArray e = both.exponential(m, 2, 3, 5);
         NDArray alone = second.exponential(m, 1, 3, 5);
         assertThat(e.get(1).toFloatArray()).containsExactly(alone.get(0).toFloatArray());
@@ -107,8 +107,8 @@ class SamplingTest {
     void stageSamplerHandlesRowsWithDifferentSettings() {
         NDArray codebook = m.create(new float[] {0, 0, 1, 1, 2, 2}, new Shape(3, 2));
         NDArray logits = m.create(new float[] {0, 5, 1, 9, 0, 0}, new Shape(2, 1, 3));
-        StageSampler sampler = new StageSampler(ArgmaxTokenSampler.INSTANCE);
-        StageSampler.Sampled s = sampler.sample(logits, List.of(new RowSampling(1, 0, false), new RowSampling(600, 0, false)),
+        ScaleSampler sampler = new ScaleSampler(ArgmaxTokenSampler.INSTANCE);
+        ScaleSampler.Sampled s = sampler.sample(logits, List.of(new RowSampling(1, 0, false), new RowSampling(600, 0, false)),
                 0.5, codebook, new PerRequestRandomness(List.of(new SeededRandomSource(1), new SeededRandomSource(2))), Trace.NONE);
         assertThat(s.indices().toLongArray()).containsExactly(1, 0);
         assertThat(s.embeddings().toFloatArray()).containsExactly(1, 1, 0, 0);

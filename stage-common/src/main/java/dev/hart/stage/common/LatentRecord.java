@@ -1,6 +1,6 @@
 package dev.hart.stage.common;
 
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.TensorData;
 import dev.hart.schemas.avro.Latent;
 import dev.hart.schemas.avro.RequestInfo;
 import dev.hart.schemas.tensor.Tensors;

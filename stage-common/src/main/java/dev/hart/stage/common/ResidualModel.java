@@ -1,7 +1,7 @@
 package dev.hart.stage.common;
 
-import dev.hart.model.pipeline.ArResult;
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.ArResult;
+import dev.hart.model.inference.TensorData;
 
 import java.util.List;
 

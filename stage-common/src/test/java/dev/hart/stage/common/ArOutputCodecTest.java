@@ -1,7 +1,7 @@
 package dev.hart.stage.common;
 
-import dev.hart.model.pipeline.ArResult;
-import dev.hart.model.pipeline.TensorData;
+import dev.hart.model.inference.ArResult;
+import dev.hart.model.inference.TensorData;
 import dev.hart.schemas.avro.ArOutput;
 import dev.hart.schemas.avro.RequestInfo;
 import dev.hart.schemas.avro.TensorDType;

@@ -57,7 +57,7 @@ public class AttentionBenchmark {
         attention = LlamaAttention.load(HotSpotState.llm(named), root, "blocks.0.attn.", c.embedDim(), c.numHeads());
         int last = c.lastPatch() * c.lastPatch();
         int prefix = c.contextToken();
-        for (int si = 1; si < c.numStages() - 1; si++) {
+        for (int si = 1; si < c.numScales() - 1; si++) {
             prefix += c.patchNum(si) * c.patchNum(si);
         }
         int hd = c.headDim();

@@ -28,7 +28,7 @@ public final class RopeCase implements CaseKind {
 
         NDArray last = pos.get(":, -1");
         int imgStage = ctx.args().get("img_stage").asInt();
-        for (int si = 1; si < cfg.numStages(); si++) {
+        for (int si = 1; si < cfg.numScales(); si++) {
             NDArray p = RotaryEmbedding.imagePositions(cfg.patchNum(si), cfg.lastPatch(), last);
             ctx.put("img.pos_ids." + si, p);
             if (si == imgStage) {

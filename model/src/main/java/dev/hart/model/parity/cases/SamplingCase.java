@@ -9,7 +9,7 @@ import dev.hart.model.parity.TapeRandomSource;
 import dev.hart.model.sampling.ArgmaxTokenSampler;
 import dev.hart.model.sampling.GumbelSmoothing;
 import dev.hart.model.sampling.SharedRandomness;
-import dev.hart.model.sampling.StageRandomness;
+import dev.hart.model.sampling.ScaleRandomness;
 import dev.hart.model.sampling.TopKTopPFilter;
 
 /** {@code sampling}: top-k/top-p masking per filter (probabilities, kept mask, argmax) and the gumbel softmax. */
@@ -33,7 +33,7 @@ public final class SamplingCase implements CaseKind {
             i++;
         }
         long[] s = logits.getShape().getShape();
-        StageRandomness rnd = new SharedRandomness(new TapeRandomSource(ctx));
+        ScaleRandomness rnd = new SharedRandomness(new TapeRandomSource(ctx));
         NDArray e = rnd.exponential(ctx.manager(), (int) s[0], s[1], s[2]);
         float mul = (float) ctx.args().get("gumbel_mul").asDouble();
         ctx.put("gumbel.y", GumbelSmoothing.softSample(logits.mul(mul), ctx.args().get("gumbel_tau").asDouble(), e));

@@ -7,8 +7,8 @@ import dev.hart.model.checkpoint.HartCheckpointDir;
 import dev.hart.model.parity.CaseContext;
 import dev.hart.model.parity.CaseKind;
 import dev.hart.model.parity.TapeRandomSource;
-import dev.hart.model.pipeline.ArGenerator;
-import dev.hart.model.pipeline.SamplingParams;
+import dev.hart.model.inference.ArGenerator;
+import dev.hart.model.inference.SamplingParams;
 import dev.hart.model.sampling.ArgmaxTokenSampler;
 import dev.hart.model.sampling.SharedRandomness;
 import dev.hart.model.tokenizer.MultiScaleQuantizer;
@@ -46,7 +46,7 @@ public final class T2iCase implements CaseKind {
             long p2 = (long) last * last;
             int cvae = gen.quantizer().codeDim();
 
-            NDArray residual = FinalStage.residual(ckpt, gen.config(), gen.quantizer().codeDim(), m, out.diffusionCondition(), out.diffusionCfg()[0],
+            NDArray residual = FinalScale.residual(ckpt, gen.config(), gen.quantizer().codeDim(), m, out.diffusionCondition(), out.diffusionCfg()[0],
                     tape, ctx.trace());
             NDArray res = residual.reshape(2L * b, p2, cvae).get("0:" + b);
             ctx.put("final.residual", res);

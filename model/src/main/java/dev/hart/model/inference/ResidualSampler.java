@@ -1,4 +1,4 @@
-package dev.hart.model.pipeline;
+package dev.hart.model.inference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * The residual-diffusion stage: from an {@link ArResult} to the final latent
- * {@code f_hat + (h + residual)ᵀ} [Cvae, P, P] (spec 4.5; no phi, no interpolation at the last stage).
+ * {@code f_hat + (h + residual)ᵀ} [Cvae, P, P] (spec 4.5; no phi, no interpolation at the last scale).
  * Loads only the diffusion MLP ({@code diffloss.*}).
  *
  * <p>The noise comes from {@link #diffusionRandom(long)}: a generator derived from the request's seed,

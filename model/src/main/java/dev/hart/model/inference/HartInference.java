@@ -1,4 +1,4 @@
-package dev.hart.model.pipeline;
+package dev.hart.model.inference;
 
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.checkpoint.HartCheckpointDir;
@@ -8,29 +8,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fused pipeline: pre-encoded text context in, images out — {@link ArGenerator}, then
+ * The three inference parts in one object (for tests and benches): pre-encoded text context in, images out — {@link ArGenerator}, then
  * {@link ResidualSampler}, then {@link ImageDecoder}, exactly as the split stages run them, so a request
  * gives the same image either way. (The Qwen2 text encoder comes in front of this separately.)
  */
-public final class HartPipeline implements AutoCloseable {
+public final class HartInference implements AutoCloseable {
 
     private final ArGenerator generator;
     private final ResidualSampler residual;
     private final ImageDecoder decoder;
 
-    public HartPipeline(ArGenerator generator, ResidualSampler residual, ImageDecoder decoder) {
+    public HartInference(ArGenerator generator, ResidualSampler residual, ImageDecoder decoder) {
         this.generator = generator;
         this.residual = residual;
         this.decoder = decoder;
     }
 
     /** Loads all three parts of a checkpoint into sub-managers of {@code parent}. */
-    public static HartPipeline load(HartCheckpointDir checkpoint, NDManager parent) {
+    public static HartInference load(HartCheckpointDir checkpoint, NDManager parent) {
         ArGenerator g = ArGenerator.load(checkpoint, parent);
         try {
             ResidualSampler r = ResidualSampler.load(checkpoint, parent);
             try {
-                return new HartPipeline(g, r, ImageDecoder.load(checkpoint, parent));
+                return new HartInference(g, r, ImageDecoder.load(checkpoint, parent));
             } catch (RuntimeException e) {
                 r.close();
                 throw e;

@@ -3,13 +3,13 @@ package dev.hart.stage.ar;
 import java.util.Locale;
 
 /** Where the residual diffusion runs. */
-public enum Topology {
+public enum StageTopology {
     /** ar -> hart.ar-output -> diffusion stage -> hart.latents -> decoder: three independently scaled pools. */
     SPLIT,
     /** The ar-stage samples the residual in-process and emits hart.latents: no heavy topic, no diffusion stage. */
     FUSED;
 
-    public static Topology parse(String s) {
+    public static StageTopology parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {

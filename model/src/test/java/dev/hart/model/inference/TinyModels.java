@@ -1,4 +1,4 @@
-package dev.hart.model.pipeline;
+package dev.hart.model.inference;
 
 import dev.hart.model.checkpoint.HartCheckpointDir;
 

@@ -1,4 +1,4 @@
-package dev.hart.model.pipeline;
+package dev.hart.model.inference;
 
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.checkpoint.HartCheckpointDir;
@@ -48,7 +48,7 @@ class ArGeneratorTest {
             assertThat(r.fHat().shape()).containsExactly(cvae, p, p);
             assertThat(r.finalTokens().shape()).containsExactly((long) p * p, cvae);
             assertThat(r.diffusionCondition().shape()).containsExactly(2L * p * p, generator.config().embedDim());
-            assertThat(r.indices()).hasSize(generator.config().numStages());
+            assertThat(r.indices()).hasSize(generator.config().numScales());
             assertThat(r.indices().get(0)).hasSize(1);
             assertThat(r.indices().get(2)).hasSize(9);
             for (long[] idx : r.indices()) {
@@ -56,8 +56,8 @@ class ArGeneratorTest {
                     assertThat(i).isBetween(0L, (long) generator.quantizer().vocabSize() - 1);
                 }
             }
-            // the final stage re-uses stage n-2's ratio
-            int n = generator.config().numStages();
+            // the final scale re-uses scale n-2's ratio
+            int n = generator.config().numScales();
             assertThat(r.diffusionCfg()).isEqualTo(4.5 * (n - 2) / (n - 1));
         }
     }

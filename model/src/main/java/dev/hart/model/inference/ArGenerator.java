@@ -1,4 +1,4 @@
-package dev.hart.model.pipeline;
+package dev.hart.model.inference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -17,8 +17,8 @@ import dev.hart.model.io.WeightSource;
 import dev.hart.model.sampling.InverseCdfTokenSampler;
 import dev.hart.model.sampling.PerRequestRandomness;
 import dev.hart.model.sampling.RowSampling;
-import dev.hart.model.sampling.StageRandomness;
-import dev.hart.model.sampling.StageSampler;
+import dev.hart.model.sampling.ScaleRandomness;
+import dev.hart.model.sampling.ScaleSampler;
 import dev.hart.model.sampling.TokenSampler;
 import dev.hart.model.tokenizer.MultiScaleQuantizer;
 import dev.hart.model.transformer.Conditioning;
@@ -32,19 +32,19 @@ import java.util.List;
 /**
  * The autoregressive stage: the HART transformer's coarse-to-fine loop with classifier-free guidance and
  * KV cache (reference {@code autoregressive_infer_cfg}, spec 4, every oddity of spec 8 kept), up to the
- * diffusion condition of the final stage. Loads the transformer and the quantizer's inference pieces
+ * diffusion condition of the final scale. Loads the transformer and the quantizer's inference pieces
  * (codebook, phi convolutions) — not the decoder, not the diffusion MLP.
  *
  * <p>Randomness: in {@link #generate} each request draws from its own {@code SeededRandomSource(seed)}
  * ({@link PerRequestRandomness}: a batch is computed together, but row b's sampling uniforms and gumbel
  * noise come from request b's generator), so a request's image does not depend on its batch neighbours.
- * {@link #run} takes any {@link StageRandomness} and {@link TokenSampler}: the parity path passes a
+ * {@link #run} takes any {@link ScaleRandomness} and {@link TokenSampler}: the parity path passes a
  * batch-wide tape ({@code SharedRandomness}) and argmax sampling, as the reference vectors were recorded.
  */
 public final class ArGenerator implements AutoCloseable {
 
     /** How a batch is sampled: one {@link SamplingParams} per request, the index strategy and the draws. */
-    public record BatchSettings(List<SamplingParams> params, TokenSampler sampler, StageRandomness randomness) {
+    public record BatchSettings(List<SamplingParams> params, TokenSampler sampler, ScaleRandomness randomness) {
         public BatchSettings {
             params = List.copyOf(params);
         }
@@ -53,10 +53,10 @@ public final class ArGenerator implements AutoCloseable {
     /**
      * A batch's results as NDArrays in the caller's manager.
      *
-     * @param fHat [B, Cvae, P, P] before the final stage's tokens are added
+     * @param fHat [B, Cvae, P, P] before the final scale's tokens are added
      * @param finalTokens [B, P², Cvae]
      * @param diffusionCondition [2B·P², C], conditional rows first (reference layout)
-     * @param indices per stage [B, l]
+     * @param indices per scale [B, l]
      * @param diffusionCfg per request
      */
     public record BatchOutput(NDArray fHat, NDArray finalTokens, NDArray diffusionCondition, List<NDArray> indices,
@@ -180,7 +180,7 @@ public final class ArGenerator implements AutoCloseable {
      */
     public BatchOutput run(NDManager m, NDArray context, NDArray mask, NDArray positionIds, BatchSettings settings, Trace trace) {
         int b = (int) context.getShape().get(0);
-        int n = config.numStages();
+        int n = config.numScales();
         int[] patchNums = config.patchNumsArray();
         int last = config.lastPatch();
         int cvae = quantizer.codeDim();
@@ -197,7 +197,7 @@ public final class ArGenerator implements AutoCloseable {
         KvCache[] caches = context0.caches();
         NDArray lastContextPosition = pos.get(new NDIndex(":, -1")).concat(m.zeros(new Shape(b), DataType.INT64), 0);
         RotaryEmbedding rope = transformer.rope();
-        StageSampler sampler = new StageSampler(settings.sampler());
+        ScaleSampler sampler = new ScaleSampler(settings.sampler());
 
         NDArray fHat = m.zeros(new Shape(b, cvae, last, last));
         NDArray x = null;
@@ -207,7 +207,7 @@ public final class ArGenerator implements AutoCloseable {
         NDArray z = null;
         for (int si = 0; si < n; si++) {
             Trace st = trace.prefixed("stage" + si + ".");
-            double ratio = config.stageRatio(si);   // the final stage re-uses stage n-2's ratio (spec 8.1)
+            double ratio = config.scaleRatio(si);   // the final scale re-uses scale n-2's ratio (spec 8.1)
             NDArray logits;
             if (si == 0) {
                 x = context0.lastHidden();
@@ -230,7 +230,7 @@ public final class ArGenerator implements AutoCloseable {
                 rows.add(new RowSampling(p.topKAt(si), p.topP(), p.moreSmooth()));
             }
             st.record("top_k_used", m.create((long) rows.get(0).topK()));
-            StageSampler.Sampled s = sampler.sample(mixed, rows, ratio, quantizer.codebook(), settings.randomness(), st);
+            ScaleSampler.Sampled s = sampler.sample(mixed, rows, ratio, quantizer.codebook(), settings.randomness(), st);
             st.record("idx", s.indices());
             indices.add(s.indices());
             if (si < n - 1) {

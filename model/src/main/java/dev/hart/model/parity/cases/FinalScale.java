@@ -9,9 +9,9 @@ import dev.hart.model.config.HartConfig;
 import dev.hart.model.diffusion.ResidualDiffusion;
 
 /** The residual diffusion of the t2i case on the whole batch's condition (tape draws are batch-wide). */
-final class FinalStage {
+final class FinalScale {
 
-    private FinalStage() {
+    private FinalScale() {
     }
 
     /** Diffusion output [2B·P², Cvae] (×0.6 included); records {@code final.diff.*} and {@code final.diff_out}. */

@@ -1,4 +1,4 @@
-package dev.hart.model.pipeline;
+package dev.hart.model.inference;
 
 import java.util.List;
 
@@ -6,11 +6,11 @@ import java.util.List;
  * What the autoregressive stage produces for one request (everything the residual diffusion and the
  * decoder need, as plain values).
  *
- * @param fHat running latent before the final stage's tokens are added [Cvae, P, P]
- * @param finalTokens the final stage's token embeddings h [P², Cvae] (codebook rows, or the gumbel-soft
+ * @param fHat running latent before the final scale's tokens are added [Cvae, P, P]
+ * @param finalTokens the final scale's token embeddings h [P², Cvae] (codebook rows, or the gumbel-soft
  *                    mix with more_smooth), to which the diffusion residual is added
  * @param diffusionCondition z [2·P², C]: rows 0…P²−1 the conditional half, P²…2P²−1 the unconditional half
- * @param indices the sampled code indices of every stage (stage 0 has one, stage si has pn²)
+ * @param indices the sampled code indices of every scale (scale 0 has one, scale si has pn²)
  * @param diffusionCfg the guidance scale of the residual diffusion, {@code cfg·(n−2)/(n−1)} (spec 8.1)
  * @param seed the request's seed (the diffusion draws from a generator derived from it)
  */

@@ -10,14 +10,14 @@ import dev.hart.model.Trace;
 import java.util.List;
 
 /**
- * One stage's token choice for a batch (spec 4.3): top-k/top-p masking in place, a categorical pick from
+ * One scale's token choice for a batch (spec 4.3): top-k/top-p masking in place, a categorical pick from
  * the softmax, and the token embeddings — codebook rows, or with more_smooth the gumbel-softmax mix of the
  * masked logits times {@code (1 + ratio)} at {@code τ = max(0.27·(1 − 0.95·ratio), 0.005)}.
  *
  * <p>Rows sharing the same settings are processed together; rows with different settings one by one
  * (each row's draws come from its own randomness either way).
  */
-public final class StageSampler {
+public final class ScaleSampler {
 
     /** Sampled indices [B, l] and the embeddings to accumulate [B, l, Cvae]. */
     public record Sampled(NDArray indices, NDArray embeddings) {
@@ -25,18 +25,18 @@ public final class StageSampler {
 
     private final TokenSampler tokenSampler;
 
-    public StageSampler(TokenSampler tokenSampler) {
+    public ScaleSampler(TokenSampler tokenSampler) {
         this.tokenSampler = tokenSampler;
     }
 
     /**
      * @param mixed guided logits [B, l, V]; masked IN PLACE (as the reference does)
      * @param rows per-row settings (size B)
-     * @param ratio the stage's ratio (drives τ and the logit multiplier)
+     * @param ratio the scale's ratio (drives τ and the logit multiplier)
      * @param codebook [V, Cvae]
      */
     public Sampled sample(NDArray mixed, List<RowSampling> rows, double ratio, NDArray codebook,
-                          StageRandomness randomness, Trace trace) {
+                          ScaleRandomness randomness, Trace trace) {
         int b = (int) mixed.getShape().get(0);
         if (rows.size() != b) {
             throw new IllegalArgumentException(b + " rows of logits but " + rows.size() + " row settings");
@@ -57,7 +57,7 @@ public final class StageSampler {
     }
 
     private Sampled sampleGroup(NDArray logits, RowSampling s, double ratio, NDArray codebook,
-                                StageRandomness randomness, Trace trace) {
+                                ScaleRandomness randomness, Trace trace) {
         NDManager m = logits.getManager();
         TopKTopPFilter.filterInPlace(logits, s.topK(), s.topP());
         NDArray probs = logits.softmax(-1);

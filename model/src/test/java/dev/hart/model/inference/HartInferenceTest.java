@@ -1,4 +1,4 @@
-package dev.hart.model.pipeline;
+package dev.hart.model.inference;
 
 import ai.djl.ndarray.NDManager;
 import dev.hart.model.checkpoint.HartCheckpointDir;
@@ -14,17 +14,17 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class HartPipelineTest {
+class HartInferenceTest {
 
     private static NDManager manager;
     private static HartCheckpointDir checkpoint;
-    private static HartPipeline pipeline;
+    private static HartInference pipeline;
 
     @BeforeAll
     static void load() {
         manager = NDManager.newBaseManager();
         checkpoint = TinyModels.open("tiny-a");
-        pipeline = HartPipeline.load(checkpoint, manager);
+        pipeline = HartInference.load(checkpoint, manager);
     }
 
     @AfterAll

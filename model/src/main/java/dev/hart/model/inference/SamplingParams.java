@@ -1,13 +1,13 @@
-package dev.hart.model.pipeline;
+package dev.hart.model.inference;
 
 /**
  * Per-request sampling settings. Defaults are the reference scripts' ({@code sample.py}): cfg 4.5,
  * more_smooth on, no top-p, seed 1.
  *
- * @param cfg classifier-free guidance scale; stage si uses {@code cfg·si/(n−1)}, the final stage re-uses
- *            stage n−2's ratio (reference quirk, kept)
- * @param topK 0 = the reference's hard-coded schedule (600 for stages 0–6, 300 from stage 7 on; the
- *             reference ignores its top_k argument); a positive value uses that k at every stage
+ * @param cfg classifier-free guidance scale; scale si uses {@code cfg·si/(n−1)}, the final scale re-uses
+ *            scale n−2's ratio (reference quirk, kept)
+ * @param topK 0 = the reference's hard-coded schedule (600 for scales 0–6, 300 from scale 7 on; the
+ *             reference ignores its top_k argument); a positive value uses that k at every scale
  * @param topP nucleus threshold, 0 = off
  * @param moreSmooth gumbel-softmax smoothing of the token embeddings (reference {@code more_smooth})
  * @param seed every random draw of this request comes from generators seeded by it
@@ -53,7 +53,7 @@ public record SamplingParams(double cfg, int topK, double topP, boolean moreSmoo
         return new SamplingParams(cfg, newTopK, topP, moreSmooth, seed);
     }
 
-    /** The k used at stage {@code si}: the override, or the reference's 600/300 schedule. */
+    /** The k used at scale {@code si}: the override, or the reference's 600/300 schedule. */
     public int topKAt(int si) {
         return topK > 0 ? topK : referenceTopK(si);
     }
