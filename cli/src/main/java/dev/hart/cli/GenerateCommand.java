@@ -17,10 +17,9 @@ import dev.hart.ingest.PromptValidator;
 import dev.hart.ingest.Rejection;
 import dev.hart.ingest.RequestExpander;
 import dev.hart.ingest.RequestIds;
-import dev.hart.runtime.kafka.TopicDefinitions;
+import dev.hart.runtime.EmbeddedStack;
 import dev.hart.runtime.broker.EmbeddedKafkaProcess;
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.registry.EmbeddedSchemaRegistry;
 import dev.hart.schemas.avro.DeadLetter;
 import dev.hart.schemas.avro.GeneratedImage;
 import dev.hart.schemas.avro.PromptEvent;
@@ -32,8 +31,6 @@ import dev.hart.stage.decoder.DirectorySink;
 import dev.hart.stage.decoder.ImageSink;
 import dev.hart.stage.decoder.SafeNames;
 import dev.hart.stage.decoder.WebDatasetSink;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.ArgGroup;
@@ -63,7 +60,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -249,41 +245,38 @@ public final class GenerateCommand implements Callable<Integer> {
         if (!verbose) {
             broker.logFile(js.brokerLog());
         }
-        try (EmbeddedKafkaProcess kafka = broker.start(180, TimeUnit.SECONDS)) {
-            String bootstrap = kafka.bootstrapServers();
-            js.brokerStarted(kafka.pid());
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                TopicDefinitions.createAll(admin, 2, Optional.of((short) 1));
+        try (EmbeddedStack stack = EmbeddedStack.start(broker, 180)) {
+            String bootstrap = stack.bootstrapServers();
+            js.brokerStarted(stack.brokerPid());
+            stack.createPipelineTopics(2);
+            String registryUrl = stack.schemaRegistryUrl();
+            PipelineSerdes serdes = PipelineSerdes.forRegistry(registryUrl);
+            if (verbose) {
+                o.printf("Embedded Kafka (child JVM pid %d) at %s, schema registry at %s%n", stack.brokerPid(), bootstrap,
+                        registryUrl);
             }
-            try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrap).start()) {
-                PipelineSerdes serdes = PipelineSerdes.forRegistry(registry.url());
-                if (verbose) {
-                    o.printf("Embedded Kafka (child JVM pid %d) at %s, schema registry at %s%n", kafka.pid(), bootstrap,
-                            registry.url());
-                }
-                try (PromptIngestApp ingest = new PromptIngestApp(IngestConfig.builder(bootstrap, registry.url())
-                        .rules(PromptRules.defaults(models.checkpointId())).httpPort(-1).stateDir(js.ingestDir())
-                        .createTopics(false)
-                        // static membership: a restarted job takes over at once, even after a kill -9
-                        .streamsOverride(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "generate")
-                        .build()).start();
-                     PipelineStages stages = PipelineStages.start(bootstrap, serdes, models, topo, wire, batchSize,
-                             imageSink, "generate")) {
-                    publish(o, js, bootstrap, registry.url(), plan, ids, resumed);
-                    ProgressBar bar = new ProgressBar(System.err, ids.size(), resumed.size());
-                    AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-                    Thread watchdog = stallWatchdog(bar, lastProgress, js);
-                    try {
-                        Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : Duration.ofDays(3650);
-                        return ImageCollector.collect(bootstrap, Map.of(), serdes, ids, resumed, timeout, Duration.ZERO,
-                                (done, failed) -> {
-                                    lastProgress.set(System.nanoTime());
-                                    bar.update(done, failed);
-                                }, ids.size());
-                    } finally {
-                        watchdog.interrupt();
-                        bar.done();
-                    }
+            try (PromptIngestApp ingest = new PromptIngestApp(IngestConfig.builder(bootstrap, registryUrl)
+                    .rules(PromptRules.defaults(models.checkpointId())).httpPort(-1).stateDir(js.ingestDir())
+                    .createTopics(false)
+                    // static membership: a restarted job takes over at once, even after a kill -9
+                    .streamsOverride(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "generate")
+                    .build()).start();
+                 PipelineStages stages = PipelineStages.start(bootstrap, serdes, models, topo, wire, batchSize,
+                         imageSink, "generate")) {
+                publish(o, js, bootstrap, registryUrl, plan, ids, resumed);
+                ProgressBar bar = new ProgressBar(System.err, ids.size(), resumed.size());
+                AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+                Thread watchdog = stallWatchdog(bar, lastProgress, js);
+                try {
+                    Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : Duration.ofDays(3650);
+                    return ImageCollector.collect(bootstrap, Map.of(), serdes, ids, resumed, timeout, Duration.ZERO,
+                            (done, failed) -> {
+                                lastProgress.set(System.nanoTime());
+                                bar.update(done, failed);
+                            }, ids.size());
+                } finally {
+                    watchdog.interrupt();
+                    bar.done();
                 }
             }
         }

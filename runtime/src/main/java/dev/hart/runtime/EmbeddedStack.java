@@ -3,10 +3,12 @@ package dev.hart.runtime;
 import dev.hart.runtime.broker.EmbeddedKafka;
 import dev.hart.runtime.broker.EmbeddedKafkaProcess;
 import dev.hart.runtime.kafka.TopicAdmin;
+import dev.hart.runtime.kafka.TopicDefinitions;
 import dev.hart.runtime.registry.EmbeddedSchemaRegistry;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,20 +38,24 @@ public final class EmbeddedStack implements AutoCloseable {
      * Starts the broker (on {@code logDir}, or a temporary dir when null) and then the registry.
      */
     public static EmbeddedStack start(BrokerMode mode, Path logDir) {
-        EmbeddedKafkaProcess child = null;
-        EmbeddedKafka inProcess = null;
-        String bootstrap;
-        long startup;
         if (mode == BrokerMode.CHILD_JVM) {
-            child = new EmbeddedKafkaProcess(logDir, Map.of(), EmbeddedKafkaProcess.DEFAULT_JVM_OPTIONS)
-                    .start(120, TimeUnit.SECONDS);
-            bootstrap = child.bootstrapServers();
-            startup = child.startupMillis();
-        } else {
-            inProcess = new EmbeddedKafka(logDir, Map.of()).start();
-            bootstrap = inProcess.bootstrapServers();
-            startup = inProcess.startupMillis();
+            return start(new EmbeddedKafkaProcess(logDir, Map.of(), EmbeddedKafkaProcess.DEFAULT_JVM_OPTIONS), 120);
         }
+        EmbeddedKafka inProcess = new EmbeddedKafka(logDir, Map.of()).start();
+        return withRegistry(null, inProcess, inProcess.bootstrapServers(), inProcess.startupMillis());
+    }
+
+    /**
+     * Starts a configured child-JVM broker (ports, log file, JVM options: {@code hart generate} keeps a job's broker on
+     * the job's data and ports) and then the registry.
+     */
+    public static EmbeddedStack start(EmbeddedKafkaProcess broker, long timeoutSeconds) {
+        EmbeddedKafkaProcess child = broker.start(timeoutSeconds, TimeUnit.SECONDS);
+        return withRegistry(child, null, child.bootstrapServers(), child.startupMillis());
+    }
+
+    private static EmbeddedStack withRegistry(EmbeddedKafkaProcess child, EmbeddedKafka inProcess, String bootstrap,
+                                              long startup) {
         try {
             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(bootstrap).start();
             return new EmbeddedStack(child, inProcess, registry, bootstrap, startup);
@@ -75,6 +81,11 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Broker start-up time (for a child JVM: launch to ready). */
     public long brokerStartupMillis() {
         return brokerStartupMillis;
+    }
+
+    /** Creates the pipeline's topics ({@link TopicDefinitions}, replication 1) with {@code partitions} partitions each. */
+    public void createPipelineTopics(int partitions) {
+        TopicDefinitions.createAll(Map.of("bootstrap.servers", bootstrapServers), partitions, Optional.of((short) 1));
     }
 
     /** Creates topics (replication 1, 64 MiB records) and waits until they serve requests. */

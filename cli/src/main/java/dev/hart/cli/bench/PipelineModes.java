@@ -7,10 +7,8 @@ import dev.hart.model.inference.ArResult;
 import dev.hart.model.inference.ImageDecoder;
 import dev.hart.model.inference.SamplingParams;
 import dev.hart.model.inference.TensorData;
-import dev.hart.runtime.broker.EmbeddedKafka;
+import dev.hart.runtime.EmbeddedStack;
 import dev.hart.runtime.pipeline.PipelineSerdes;
-import dev.hart.runtime.kafka.TopicDefinitions;
-import dev.hart.runtime.registry.EmbeddedSchemaRegistry;
 import dev.hart.schemas.avro.GeneratedImage;
 import dev.hart.schemas.avro.RequestInfo;
 import dev.hart.schemas.avro.TensorDType;
@@ -64,18 +62,14 @@ final class PipelineModes {
             BenchCommand.mark(results, "direct " + config);
             Path sinkRoot = Files.createTempDirectory("hart-bench-images");
             long t0 = System.nanoTime();
-            try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
-                try (var admin = kafka.admin()) {
-                    TopicDefinitions.createAll(admin, PARTITIONS, java.util.Optional.of((short) 1));
-                }
-                try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(kafka.bootstrapServers()).start()) {
-                    out.printf(Locale.ROOT, "  embedded broker + registry up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-                    PipelineSerdes serdes = PipelineSerdes.forRegistry(registry.url());
-                    for (StageTopology topology : List.of(StageTopology.FUSED, StageTopology.SPLIT)) {
-                        results.pipeline.add(pipeline(kafka.bootstrapServers(), serdes, stageModels, topology, config, prompts,
-                                batch, sinkRoot, out));
-                        BenchCommand.mark(results, "pipeline " + topology.name().toLowerCase(Locale.ROOT) + " " + config);
-                    }
+            try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.BrokerMode.IN_PROCESS, null)) {
+                stack.createPipelineTopics(PARTITIONS);
+                out.printf(Locale.ROOT, "  embedded broker + registry up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+                PipelineSerdes serdes = PipelineSerdes.forRegistry(stack.schemaRegistryUrl());
+                for (StageTopology topology : List.of(StageTopology.FUSED, StageTopology.SPLIT)) {
+                    results.pipeline.add(pipeline(stack.bootstrapServers(), serdes, stageModels, topology, config, prompts,
+                            batch, sinkRoot, out));
+                    BenchCommand.mark(results, "pipeline " + topology.name().toLowerCase(Locale.ROOT) + " " + config);
                 }
             } finally {
                 deleteTree(sinkRoot);
