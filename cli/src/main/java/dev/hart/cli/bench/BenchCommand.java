@@ -1,5 +1,6 @@
 package dev.hart.cli.bench;
 
+import dev.hart.cli.ModelOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> configs;
 
     @Option(names = "--demo-checkpoint", description = "The demo checkpoint directory (official layout). Default: "
-            + "demo/checkpoint, checkpoints/demo or demo in the project, whichever holds llm/ and tokenizer/.")
+            + "checkpoints/demo in the project, as hart generate finds it.")
     Path demoCheckpoint;
 
     @Option(names = "--batch-sizes", split = ",", description = "Batch sweep for small models. Default: 1,4 (quick) or 1,2,4,8,16.")
@@ -185,19 +186,12 @@ public final class BenchCommand implements Callable<Integer> {
         return list;
     }
 
-    /** --demo-checkpoint, else the first of demo/checkpoint, checkpoints/demo, demo under hart.home holding llm/ and tokenizer/. */
+    /** --demo-checkpoint, else the committed demo checkpoint as {@code hart generate} finds it. */
     private Path demoDir() {
         if (demoCheckpoint != null) {
             return demoCheckpoint;
         }
-        Path home = Path.of(System.getProperty("hart.home", "."));
-        for (Path p : List.of(home.resolve("demo").resolve("checkpoint"), home.resolve("checkpoints").resolve("demo"),
-                home.resolve("demo"))) {
-            if (Files.isDirectory(p.resolve("llm")) && Files.isDirectory(p.resolve("tokenizer"))) {
-                return p;
-            }
-        }
-        return home.resolve("demo").resolve("checkpoint");
+        return ModelOptions.demoCheckpoint().orElse(Path.of(System.getProperty("hart.home", ".")).resolve("checkpoints").resolve("demo"));
     }
 
     private List<Integer> orDefault(List<Integer> given, List<Integer> fallback) {
