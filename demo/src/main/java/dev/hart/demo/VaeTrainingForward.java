@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.hart.model.config.TokenizerConfig;
+import dev.hart.model.nn.TorchMemory;
 
 /**
  * A differentiable forward of the hybrid tokenizer's autoencoder for training, reading the parameters by
@@ -109,7 +110,8 @@ public final class VaeTrainingForward {
         NDArray q = parts.get(0).reshape(b, c, hw).transpose(0, 2, 1);
         NDArray k = parts.get(1).reshape(b, c, hw);
         NDArray v = parts.get(2).reshape(b, c, hw);
-        NDArray att = q.batchMatMul(k).mul((float) Math.pow(c, -0.5)).softmax(2);
+        // TorchMemory: DJL's mul(Number) keeps the scalar in a Java buffer the backward pass may read after it is freed
+        NDArray att = TorchMemory.mul(q.batchMatMul(k), (float) Math.pow(c, -0.5)).softmax(2);
         NDArray h = v.batchMatMul(att.transpose(0, 2, 1)).reshape(s);
         return x.add(conv(h, prefix + ".proj_out", 1, 0));
     }

@@ -46,14 +46,19 @@ class VaeTrainingForwardTest {
             }
             w.detached(false);
 
-            JniUtils.setGradMode(true);
-            try (NDManager s = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                VaeTrainingForward tf = new VaeTrainingForward(cfg, w, s);
-                gc.backward(tf.decode(tf.encode(image)).sub(image).square().mean());
+            // the unpadded 3-channel conv_out returned NaN input gradients in about 3 of 100 backward passes
+            for (int pass = 0; pass < 10; pass++) {
+                w.zeroGradients(DemoCheckpoint::isVae);
+                JniUtils.setGradMode(true);
+                try (NDManager s = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    VaeTrainingForward tf = new VaeTrainingForward(cfg, w, s);
+                    NDArray x = s.randomUniform(-1f, 1f, new Shape(4, 3, 32, 32));
+                    gc.backward(tf.decode(tf.encode(x)).sub(x).square().mean());
+                }
+                JniUtils.setGradMode(false);
+                double norm = w.gradientNorm(DemoCheckpoint::isVae);
+                assertTrue(Double.isFinite(norm) && norm > 0, "gradient norm of pass " + pass + ": " + norm);
             }
-            JniUtils.setGradMode(false);
-            double norm = w.gradientNorm(DemoCheckpoint::isVae);
-            assertTrue(Double.isFinite(norm) && norm > 0, "gradient norm " + norm);
             NDArray g = w.param("decoder.conv_out.weight").getGradient();
             assertTrue(g.abs().sum().getFloat() > 0, "conv_out (the padded narrow convolution) gets a gradient");
         }
