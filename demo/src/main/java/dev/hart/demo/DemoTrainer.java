@@ -275,7 +275,6 @@ public final class DemoTrainer {
     private int reseedDeadCodes(TrainableWeights w, NDManager m, int step) {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
-        w.detached(true);
         try {
             List<Integer> dead = new ArrayList<>();
             for (int i = 0; i < codeUses.length; i++) {
@@ -287,24 +286,16 @@ public final class DemoTrainer {
             if (dead.isEmpty()) {
                 return 0;
             }
-            NDArray f = VaeEncoder.load(w, tcfg, m).encode(batch(m, step + 200_000).images(), Trace.NONE);
-            NDArray tokens = MultiScaleQuantizer.latentToTokens(f).reshape(-1, tcfg.zChannels());
-            long rows = tokens.getShape().get(0);
+            float[] fresh = scaledRows(encoderTokens(w, m, step + 200_000), new SplittableRandom(o.seed() * 977 + step),
+                    dead.size()).toFloatArray();
             float[] book = w.param("quantize.embedding.weight").toFloatArray();
-            float[] src = tokens.toFloatArray();
             int c = tcfg.zChannels();
-            SplittableRandom r = new SplittableRandom(o.seed() * 977 + step);
-            for (int code : dead) {
-                int row = (int) r.nextLong(rows);
-                float scale = (float) (0.1 + 0.9 * r.nextDouble());   // the finer scales quantize smaller residuals
-                for (int k = 0; k < c; k++) {
-                    book[code * c + k] = src[row * c + k] * scale;
-                }
+            for (int k = 0; k < dead.size(); k++) {
+                System.arraycopy(fresh, k * c, book, dead.get(k) * c, c);
             }
             w.put("quantize.embedding.weight", m.create(book, new Shape(codeUses.length, c)));
             return dead.size();
         } finally {
-            w.detached(false);
             JniUtils.setGradMode(grad);
         }
     }
@@ -312,25 +303,37 @@ public final class DemoTrainer {
     /** Codebook rows from encoder outputs at random token positions, scaled down for the finer scales' residuals. */
     private void initCodebook(TrainableWeights w, NDManager m, int step) {
         JniUtils.setGradMode(false);
-        TrainableWeights frozen = w.detached(true);
+        NDArray tokens = encoderTokens(w, m, step + 100_000);
+        w.put("quantize.embedding.weight", scaledRows(tokens, new SplittableRandom(o.seed() + 7), tcfg.vocabSize()));
+        log.printf("codebook initialised from %d encoder tokens (latent rms %.3f)%n", tokens.getShape().get(0),
+                tokens.square().mean().sqrt().getFloat());
+    }
+
+    /** The frozen encoder's latent tokens [B·P², Cvae] of batch {@code batchIndex}. */
+    private NDArray encoderTokens(TrainableWeights w, NDManager m, int batchIndex) {
+        w.detached(true);
         try {
-            VaeEncoder enc = VaeEncoder.load(frozen, tcfg, m);
-            NDArray f = enc.encode(batch(m, step + 100_000).images(), Trace.NONE);
-            NDArray tokens = MultiScaleQuantizer.latentToTokens(f).reshape(-1, tcfg.zChannels());
-            long rows = tokens.getShape().get(0);
-            SplittableRandom r = new SplittableRandom(o.seed() + 7);
-            long[] pick = new long[tcfg.vocabSize()];
-            float[] scale = new float[tcfg.vocabSize()];
-            for (int i = 0; i < pick.length; i++) {
-                pick[i] = r.nextLong(rows);
-                scale[i] = (float) (0.1 + 0.9 * r.nextDouble());
-            }
-            NDArray book = tokens.get(m.create(pick)).mul(m.create(scale, new Shape(pick.length, 1)));
-            w.put("quantize.embedding.weight", book);
-            log.printf("codebook initialised from %d encoder tokens (latent rms %.3f)%n", rows, f.square().mean().sqrt().getFloat());
+            NDArray f = VaeEncoder.load(w, tcfg, m).encode(batch(m, batchIndex).images(), Trace.NONE);
+            return MultiScaleQuantizer.latentToTokens(f).reshape(-1, tcfg.zChannels());
         } finally {
             w.detached(false);
         }
+    }
+
+    /**
+     * {@code count} random rows of {@code tokens}, each scaled by a factor in [0.1, 1): codebook entries for every
+     * scale, the finer scales quantizing smaller residuals (codebook initialisation and dead-code restart).
+     */
+    private static NDArray scaledRows(NDArray tokens, SplittableRandom r, int count) {
+        long rows = tokens.getShape().get(0);
+        long[] pick = new long[count];
+        float[] scale = new float[count];
+        for (int i = 0; i < count; i++) {
+            pick[i] = r.nextLong(rows);
+            scale[i] = (float) (0.1 + 0.9 * r.nextDouble());
+        }
+        NDManager m = tokens.getManager();
+        return tokens.get(m.create(pick)).mul(m.create(scale, new Shape(count, 1)));
     }
 
     private String arStep(TrainableWeights w, NDManager m, Qwen2TextEncoder text, int step) {
