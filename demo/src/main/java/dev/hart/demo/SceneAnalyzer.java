@@ -93,19 +93,47 @@ public final class SceneAnalyzer {
     /**
      * Whether the image holds a patch (a 2x2 block of pixels of one palette colour) of a colour named
      * neither for the shape nor for the background: the "centre dot" a tokenizer paints when it falls back
-     * on a stray codebook entry. Anti-aliased edges between two colours are one pixel wide and do not count.
+     * on a stray codebook entry. Anti-aliased edges do not count: they are one pixel wide, and a pixel that is
+     * a mix of the shape and background colours (blue and red blend to a purple) is not foreign either, since
+     * the renders themselves have such pixels where a star's arms meet.
      */
     public boolean hasForeignPatch(RgbImage image, DemoScene scene) {
         for (int y = 0; y + 1 < side; y++) {
             for (int x = 0; x + 1 < side; x++) {
                 NamedColor c = nearest(image, x, y);
                 if (c != scene.color() && c != scene.background() && c == nearest(image, x + 1, y)
-                        && c == nearest(image, x, y + 1) && c == nearest(image, x + 1, y + 1)) {
+                        && c == nearest(image, x, y + 1) && c == nearest(image, x + 1, y + 1)
+                        && !isBlend(image, x, y, scene) && !isBlend(image, x + 1, y, scene)
+                        && !isBlend(image, x, y + 1, scene) && !isBlend(image, x + 1, y + 1, scene)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** Largest RGB distance (channels in [0, 1]) from the shape-background colour segment that still counts as a blend. */
+    private static final float BLEND_TOLERANCE = 0.1f;
+
+    /** Whether pixel (x, y) lies within {@link #BLEND_TOLERANCE} of a mix t·shape + (1 − t)·background. */
+    private static boolean isBlend(RgbImage img, int x, int y, DemoScene scene) {
+        float[] d = new float[3];
+        float[] p = new float[3];
+        float dd = 0;
+        float pd = 0;
+        for (int c = 0; c < 3; c++) {
+            d[c] = scene.color().channel(c) - scene.background().channel(c);
+            p[c] = img.get(c, x, y) - scene.background().channel(c);
+            dd += d[c] * d[c];
+            pd += p[c] * d[c];
+        }
+        float t = dd > 0 ? Math.max(0f, Math.min(1f, pd / dd)) : 0f;
+        float dist = 0;
+        for (int c = 0; c < 3; c++) {
+            float e = p[c] - t * d[c];
+            dist += e * e;
+        }
+        return dist <= BLEND_TOLERANCE * BLEND_TOLERANCE;
     }
 
     /** Majority palette colour of the outermost ring of pixels. */

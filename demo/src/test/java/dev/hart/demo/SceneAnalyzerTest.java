@@ -68,6 +68,10 @@ class SceneAnalyzerTest {
             flagged += analyzer.hasForeignPatch(s.image(), s.scene()) ? 1 : 0;
         }
         assertEquals(0, flagged, "renders flagged as carrying a foreign patch");
+        // every scene's clean render: where a blue star's arms meet on red, the blend is purple, which is no artefact
+        for (DemoScene sc : DemoDataset.allScenes()) {
+            assertFalse(analyzer.hasForeignPatch(SceneRenderer.render(sc, 32, 0f, 0f, 1f), sc), sc.caption());
+        }
 
         DemoScene scene = DemoScene.parse("a yellow square on a green background");
         RgbImage clean = SceneRenderer.render(scene, 32);
@@ -81,6 +85,18 @@ class SceneAnalyzerTest {
         }
         assertFalse(analyzer.hasForeignPatch(clean, scene));
         assertTrue(analyzer.hasForeignPatch(new RgbImage(32, v), scene));
+
+        // a purple dot on a blue shape on red is still foreign: purple is not a mix of blue and red's palette values
+        DemoScene blueOnRed = DemoScene.parse("a blue square on a red background");
+        float[] w = SceneRenderer.render(blueOnRed, 32).toArray();
+        for (int y = 2; y <= 3; y++) {
+            for (int x = 2; x <= 3; x++) {
+                for (int c = 0; c < 3; c++) {
+                    w[(c * 32 + y) * 32 + x] = NamedColor.PURPLE.channel(c);
+                }
+            }
+        }
+        assertTrue(analyzer.hasForeignPatch(new RgbImage(32, w), blueOnRed));
     }
 
     @Test
