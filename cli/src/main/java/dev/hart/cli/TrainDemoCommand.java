@@ -43,7 +43,7 @@ public final class TrainDemoCommand implements Callable<Integer> {
         }
         DemoTrainer.Options d = DemoTrainer.Options.defaults(out);
         new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, batch, d.vaeLr(), d.arLr(), saveEvery, resume, seed,
-                d.lastScaleKeep()), System.out).run();
+                d.diffusionKeep()), System.out).run();
         return 0;
     }
 }

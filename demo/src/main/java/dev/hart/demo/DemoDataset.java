@@ -12,8 +12,9 @@ import java.util.SplittableRandom;
  * of their (colour, shape), (colour, background) and (shape, background) pairs does, so they test
  * composition rather than unseen words.
  *
- * <p>Samples are a pure function of (seed, index): the scene is chosen from the split's scene list and
- * the shape is jittered in position (up to 3% of the side) and size (0.9x to 1.1x).
+ * <p>Samples are a pure function of (seed, index): the scene is chosen from the split's scene list and,
+ * unless asked for the exact render, the shape is jittered in position (up to 3% of the side) and size
+ * (0.9x to 1.1x).
  */
 public final class DemoDataset {
 
@@ -92,11 +93,22 @@ public final class DemoDataset {
 
     /** Sample {@code index} (any non-negative long): its scene and rendered, jittered image. */
     public Sample sample(long index) {
+        return sample(index, true);
+    }
+
+    /**
+     * Sample {@code index}: its scene and its image, jittered or not. The scene is the same either way;
+     * without jitter the image is the scene's exact render, a pure function of the caption.
+     */
+    public Sample sample(long index, boolean jitter) {
         if (index < 0) {
             throw new IllegalArgumentException("sample index must be non-negative, got " + index);
         }
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
         DemoScene scene = scenes.get(r.nextInt(scenes.size()));
+        if (!jitter) {
+            return new Sample(scene, SceneRenderer.render(scene, side));
+        }
         float dx = (float) (r.nextDouble() * 0.06 - 0.03);
         float dy = (float) (r.nextDouble() * 0.06 - 0.03);
         float scale = (float) (0.9 + r.nextDouble() * 0.2);

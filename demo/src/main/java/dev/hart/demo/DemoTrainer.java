@@ -41,10 +41,11 @@ import java.util.SplittableRandom;
  *   step decodes the discrete latent (straight-through) or the continuous one with probability 1/2, with a
  *   foreground-weighted reconstruction loss + codebook + commitment losses; codes unused for 100 steps are
  *   re-seeded.</li>
- *   <li><b>transformer + residual diffusion</b> (tokenizer frozen): next-scale cross-entropy over all
- *   scales given the text context (teacher forcing, {@link TransformerTrainingForward}), last-scale token
- *   subsampling, CFG dropout of the context; the residual diffusion MLP (the project's
- *   {@link SimpleMlpAdaLn}, trained through {@link DiffusionTrainingForward}) learns ε on (continuous latent − discrete latent) residuals of the kept tokens,
+ *   <li><b>transformer + residual diffusion</b> (tokenizer frozen) on the captions' exact renders: next-scale
+ *   cross-entropy over every token of every scale given the text context (teacher forcing,
+ *   {@link TransformerTrainingForward}), CFG dropout of the context; the residual diffusion MLP (the project's
+ *   {@link SimpleMlpAdaLn}, trained through {@link DiffusionTrainingForward}) learns ε on (continuous latent −
+ *   discrete latent) residuals of a random subset of the last scale's tokens,
  *   conditioned on the transformer's last hidden state. Only the ε output is trained (the variance
  *   channels keep their zero initialisation, i.e. the midpoint of the learned range).</li>
  * </ol>
@@ -55,9 +56,9 @@ public final class DemoTrainer {
 
     /** Training knobs. */
     public record Options(Path out, int vaeSteps, int arSteps, int batch, double vaeLr, double arLr, int saveEvery,
-                          boolean resume, long seed, double lastScaleKeep) {
+                          boolean resume, long seed, double diffusionKeep) {
         public static Options defaults(Path out) {
-            return new Options(out, 2400, 4000, 32, 1e-3, 1e-3, 200, false, 1, 0.5);
+            return new Options(out, 2400, 16000, 32, 1e-3, 1e-3, 200, false, 1, 0.5);
         }
     }
 
@@ -179,14 +180,20 @@ public final class DemoTrainer {
         return w;
     }
 
-    private Batch batch(NDManager m, int step) {
+    /**
+     * Batch {@code step}: jittered images for the tokenizer, which must encode any placement, and exact renders
+     * for the transformer. With jitter every caption's fine-scale tokens form a spread the tiny transformer can
+     * only learn as per-token marginals, and sampling each token of a scale independently from those draws a
+     * blob; the exact render gives each caption one token map to learn.
+     */
+    private Batch batch(NDManager m, int step, boolean jitter) {
         int b = o.batch();
         int side = data.side();
         float[] px = new float[b * 3 * side * side];
         float[] weights = new float[b * side * side];
         List<DemoScene> scenes = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            DemoDataset.Sample s = data.sample((long) step * b + i);
+            DemoDataset.Sample s = data.sample((long) step * b + i, jitter);
             scenes.add(s.scene());
             float[] chw = s.image().toPlusMinusOne();
             System.arraycopy(chw, 0, px, i * 3 * side * side, 3 * side * side);
@@ -207,7 +214,7 @@ public final class DemoTrainer {
     }
 
     private String vaeStep(TrainableWeights w, NDManager m, int step) {
-        Batch batch = batch(m, step);
+        Batch batch = batch(m, step, true);
         SplittableRandom r = new SplittableRandom(o.seed() * 31 + step);
         boolean quantize = step >= o.vaeSteps() / CODEBOOK_INIT_FRACTION;
         boolean discrete = quantize && r.nextBoolean();
@@ -313,7 +320,7 @@ public final class DemoTrainer {
     private NDArray encoderTokens(TrainableWeights w, NDManager m, int batchIndex) {
         w.detached(true);
         try {
-            NDArray f = VaeEncoder.load(w, tcfg, m).encode(batch(m, batchIndex).images(), Trace.NONE);
+            NDArray f = VaeEncoder.load(w, tcfg, m).encode(batch(m, batchIndex, true).images(), Trace.NONE);
             return MultiScaleQuantizer.latentToTokens(f).reshape(-1, tcfg.zChannels());
         } finally {
             w.detached(false);
@@ -337,7 +344,7 @@ public final class DemoTrainer {
     }
 
     private String arStep(TrainableWeights w, NDManager m, Qwen2TextEncoder text, int step) {
-        Batch batch = batch(m, step);
+        Batch batch = batch(m, step, false);
         int b = o.batch();
         int t = cfg.contextToken();
         int[] pns = cfg.patchNumsArray();
@@ -384,8 +391,8 @@ public final class DemoTrainer {
                 java.util.Arrays.fill(pos, i * t, (i + 1) * t, 0L);
             }
         }
-        // last-scale token subsampling
-        int keepCount = Math.max(1, (int) Math.round(o.lastScaleKeep() * p * p));
+        // the residual diffusion trains on a random subset of the last scale's tokens (the cross-entropy on all)
+        int keepCount = Math.max(1, (int) Math.round(o.diffusionKeep() * p * p));
         long[] keep = r.longs(0, p * p).distinct().limit(keepCount).sorted().toArray();
         while (keep.length < keepCount) {
             keep = r.longs(0, p * p).distinct().limit(keepCount).sorted().toArray();
@@ -407,16 +414,14 @@ public final class DemoTrainer {
             NDArray lastContext = posA.get(new NDIndex(":, -1"));
             NDArray keepA = m.create(keep);
             for (int si = 1; si < n; si++) {
-                boolean last = si == n - 1;
-                h = tf.scale(si, nextInputs.get(si - 1), lastContext, last ? keepA : null);
-                NDArray target = last ? idx.get(si).get(new NDIndex(":, {}", keepA)) : idx.get(si);
-                ceTerms.add(crossEntropySum(tf.logits(h), target));
-                tokens += last ? keep.length : (long) pns[si] * pns[si];
+                h = tf.scale(si, nextInputs.get(si - 1), lastContext);
+                ceTerms.add(crossEntropySum(tf.logits(h), idx.get(si)));
+                tokens += (long) pns[si] * pns[si];
             }
             NDArray ceLoss = TorchMemory.mul(NDArrays.stack(new ai.djl.ndarray.NDList(ceTerms)).sum(), 1f / (tokens * b));
             // residual diffusion on the kept last-scale tokens
             NDArray codesKept = lastCodes.get(new NDIndex(":, {}", keepA));
-            NDArray z = tf.diffusionCondition(h, codesKept).reshape(-1, cfg.embedDim());
+            NDArray z = tf.diffusionCondition(h.get(new NDIndex(":, {}", keepA)), codesKept).reshape(-1, cfg.embedDim());
             NDArray x0 = residual.get(new NDIndex(":, {}", keepA)).reshape(-1, cvae).div(VAE_SCALE);
             int mul = cfg.diffusionBatchMul();
             z = z.repeat(0, mul);

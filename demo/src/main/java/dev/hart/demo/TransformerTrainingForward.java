@@ -3,7 +3,6 @@ package dev.hart.demo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.hart.model.config.HartConfig;
 import dev.hart.model.nn.TorchMemory;
@@ -93,16 +92,12 @@ public final class TransformerTrainingForward {
 
     /**
      * A later scale: {@code nextInput} [N, pn², Cvae] (the teacher-forced next-scale input latent as
-     * tokens), optionally only the token rows {@code keep} (last-scale subsampling). Returns [N, l, C].
+     * tokens). Returns [N, pn², C].
      */
-    public NDArray scale(int si, NDArray nextInput, NDArray lastContextPosition, NDArray keep) {
+    public NDArray scale(int si, NDArray nextInput, NDArray lastContextPosition) {
         int[] pns = config.patchNumsArray();
         NDArray x = linear(nextInput, "word_embed", true).add(p("lvl_embed.weight").get(si));
         NDList tables = rope.imageTables(RotaryEmbedding.imagePositions(pns[si], config.lastPatch(), lastContextPosition));
-        if (keep != null) {
-            x = x.get(new NDIndex(":, {}", keep));
-            tables = new NDList(tables.get(0).get(new NDIndex(":, {}", keep)), tables.get(1).get(new NDIndex(":, {}", keep)));
-        }
         return runBlocks(x, tables);
     }
 

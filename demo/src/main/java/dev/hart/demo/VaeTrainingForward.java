@@ -63,7 +63,11 @@ public final class VaeTrainingForward {
         return conv(h, "quant_conv", 1, config.quantConvKs() / 2);
     }
 
-    /** {@code Decoder(post_quant_conv(z))} clipped to [−1, 1], as inference decodes. */
+    /**
+     * {@code Decoder(post_quant_conv(z))}, before the clip to [−1, 1] that inference applies: a clipped pixel
+     * gets no gradient, so one pushed past the range could never come back (the first tokenizers kept a
+     * blue-less band in their top two rows that way).
+     */
     public NDArray decode(NDArray z) {
         int n = config.numLevels();
         NDArray h = conv(z, "post_quant_conv", 1, config.quantConvKs() / 2);
@@ -83,8 +87,7 @@ public final class VaeTrainingForward {
                 h = conv(up2, up + ".upsample.conv", 1, 1);
             }
         }
-        h = conv(silu(groupNorm(h, "decoder.norm_out")), "decoder.conv_out", 1, 1);
-        return h.clip(-1, 1);
+        return conv(silu(groupNorm(h, "decoder.norm_out")), "decoder.conv_out", 1, 1);
     }
 
     private NDArray middle(NDArray h, String prefix) {

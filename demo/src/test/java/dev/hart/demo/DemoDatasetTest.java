@@ -68,6 +68,20 @@ class DemoDatasetTest {
         assertTrue(differ > 10, "another seed should give other scenes");
     }
 
+    /** Without jitter a sample is its scene's exact render: the same scene as the jittered sample, other pixels. */
+    @Test
+    void exactSamplesAreTheScenesRender() {
+        DemoDataset a = DemoDataset.training(32, 7);
+        int jitterMoved = 0;
+        for (int i = 0; i < 20; i++) {
+            DemoDataset.Sample exact = a.sample(i, false);
+            assertEquals(a.sample(i).scene(), exact.scene());
+            assertArrayEquals(SceneRenderer.render(exact.scene(), 32).toArray(), exact.image().toArray());
+            jitterMoved += java.util.Arrays.equals(exact.image().toArray(), a.sample(i).image().toArray()) ? 0 : 1;
+        }
+        assertTrue(jitterMoved > 15, "jittered samples should differ from the exact renders: " + jitterMoved);
+    }
+
     @Test
     void rendersShapeColourInsideAndBackgroundOutside() {
         DemoScene s = new DemoScene(ShapeKind.SQUARE, NamedColor.RED, NamedColor.BLUE, ShapeSize.SMALL, Placement.TOP_LEFT);

@@ -22,7 +22,7 @@ class DemoTrainerTest {
     private static String train(Path out, int vaeSteps, int arSteps, boolean resume) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DemoTrainer.Options d = DemoTrainer.Options.defaults(out);
-        new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, 2, d.vaeLr(), d.arLr(), 4, resume, 3, d.lastScaleKeep()),
+        new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, 2, d.vaeLr(), d.arLr(), 4, resume, 3, d.diffusionKeep()),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
         return bytes.toString(StandardCharsets.UTF_8);
     }

@@ -84,7 +84,7 @@ class TransformerTrainingForwardTest {
                 List<NDArray> got = new ArrayList<>();
                 got.add(tf.logits(g));
                 for (int si = 1; si < pns.length; si++) {
-                    g = tf.scale(si, nextIn.get(si - 1), lastCtx, null);
+                    g = tf.scale(si, nextIn.get(si - 1), lastCtx);
                     got.add(tf.logits(g));
                 }
                 NDArray gotZ = tf.diffusionCondition(g, codes);
