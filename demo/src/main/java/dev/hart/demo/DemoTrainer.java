@@ -184,7 +184,9 @@ public final class DemoTrainer {
      * Batch {@code step}: jittered images for the tokenizer, which must encode any placement, and exact renders
      * for the transformer. With jitter every caption's fine-scale tokens form a spread the tiny transformer can
      * only learn as per-token marginals, and sampling each token of a scale independently from those draws a
-     * blob; the exact render gives each caption one token map to learn.
+     * blob; the exact render gives each caption one token map to learn. The price is composition: with exact
+     * renders the transformer memorises the training captions' maps rather than composing unseen combinations
+     * (checkpoints/demo/README.md has the scores of both).
      */
     private Batch batch(NDManager m, int step, boolean jitter) {
         int b = o.batch();
