@@ -36,14 +36,28 @@ public final class TrainDemoCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from --out/.train-state")
     boolean resume;
 
+    @Option(names = "--tokenizer-from", description = "start from this checkpoint directory's trained tokenizer and train"
+            + " the transformer + diffusion only")
+    Path tokenizerFrom;
+
+    @Option(names = "--jitter-share", description = "share of the transformer's training images with jittered position"
+            + " and size, the rest exact renders (default: ${DEFAULT-VALUE})")
+    double jitterShare = DemoTrainer.Options.defaults(Path.of(".")).jitterShare();
+
+    @Option(names = "--weight-decay", description = "the transformer's decoupled (AdamW) weight decay (default: ${DEFAULT-VALUE})")
+    double weightDecay = DemoTrainer.Options.defaults(Path.of(".")).weightDecay();
+
     @Override
     public Integer call() {
         if (vaeSteps < 0 || arSteps < 0 || batch <= 0 || saveEvery <= 0) {
             throw new IllegalArgumentException("--vae-steps and --steps must be >= 0, --batch and --save-every > 0");
         }
         DemoTrainer.Options d = DemoTrainer.Options.defaults(out);
+        if (resume && tokenizerFrom != null) {
+            throw new IllegalArgumentException("--resume continues a run; --tokenizer-from starts one: give one of them");
+        }
         new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, batch, d.vaeLr(), d.arLr(), saveEvery, resume, seed,
-                d.diffusionKeep()), System.out).run();
+                d.diffusionKeep(), jitterShare, weightDecay, tokenizerFrom), System.out).run();
         return 0;
     }
 }

@@ -16,6 +16,7 @@ import dev.hart.model.config.HartConfig;
 import dev.hart.model.config.TokenizerConfig;
 import dev.hart.model.diffusion.DiffusionSchedule;
 import dev.hart.model.diffusion.SimpleMlpAdaLn;
+import dev.hart.model.io.SafeTensors;
 import dev.hart.model.nn.TorchMemory;
 import dev.hart.model.text.PromptEncoding;
 import dev.hart.model.text.Qwen2TextEncoder;
@@ -56,9 +57,19 @@ public final class DemoTrainer {
 
     /** Training knobs. */
     public record Options(Path out, int vaeSteps, int arSteps, int batch, double vaeLr, double arLr, int saveEvery,
-                          boolean resume, long seed, double diffusionKeep) {
+                          boolean resume, long seed, double diffusionKeep, double jitterShare, double weightDecay,
+                          Path tokenizerFrom) {
         public static Options defaults(Path out) {
-            return new Options(out, 2400, 16000, 32, 1e-3, 1e-3, 200, false, 1, 0.5);
+            return new Options(out, 2400, 16000, 32, 1e-3, 1e-3, 200, false, 1, 0.5, 0.0, 0.0, null);
+        }
+
+        public Options {
+            if (!(jitterShare >= 0 && jitterShare <= 1)) {
+                throw new IllegalArgumentException("jitter share must be in [0, 1], got " + jitterShare);
+            }
+            if (!(weightDecay >= 0)) {
+                throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+            }
         }
     }
 
@@ -106,6 +117,12 @@ public final class DemoTrainer {
             } else {
                 DemoTextModel.write(textDir, o.seed());
                 defineParameters(w, base, cfg, tcfg);
+                if (o.tokenizerFrom() != null) {
+                    loadTokenizer(w, o.tokenizerFrom());
+                    step = o.vaeSteps();
+                    log.printf("tokenizer taken from %s: training starts with the transformer (step %d)%n",
+                            o.tokenizerFrom(), step);
+                }
                 log.printf("new model: tokenizer %,d parameters, transformer+diffusion %,d parameters%n",
                         w.names().stream().filter(DemoCheckpoint::isVae).mapToLong(n -> w.param(n).getShape().size()).sum(),
                         w.names().stream().filter(n -> !DemoCheckpoint.isVae(n)).mapToLong(n -> w.param(n).getShape().size()).sum());
@@ -136,6 +153,9 @@ public final class DemoTrainer {
                                 (System.nanoTime() - ts) / 1e9, (System.nanoTime() - t0) / 6e10);
                     }
                     if (step % o.saveEvery() == 0 || step == total || step == o.vaeSteps()) {
+                        if (step > o.vaeSteps()) {
+                            log.printf("validation ce at step %d: %s%n", step, validation(w, base, text));
+                        }
                         save(w, step);
                     }
                 }
@@ -154,6 +174,27 @@ public final class DemoTrainer {
             SimpleMlpAdaLn.load(w, cfg, tcfg.zChannels(), m).close();
         } finally {
             w.recording(false);
+        }
+    }
+
+    /**
+     * Replaces the tokenizer's parameters with a trained checkpoint's ({@code tokenizer/model.safetensors}, keys
+     * {@code vae.*}), so a run can train the transformer alone on a tokenizer an earlier run trained.
+     */
+    static void loadTokenizer(TrainableWeights w, Path checkpointDir) {
+        Path file = checkpointDir.resolve("tokenizer/model.safetensors");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no tokenizer to start from: " + file + " does not exist");
+        }
+        try (SafeTensors st = SafeTensors.open(file); NDManager tmp = NDManager.newBaseManager()) {
+            for (String name : w.names()) {
+                if (DemoCheckpoint.isVae(name)) {
+                    if (!st.contains("vae." + name)) {
+                        throw new IllegalArgumentException(file + " has no tensor vae." + name);
+                    }
+                    w.put(name, st.load(tmp, "vae." + name));
+                }
+            }
         }
     }
 
@@ -188,14 +229,18 @@ public final class DemoTrainer {
      * renders the transformer memorises the training captions' maps rather than composing unseen combinations
      * (checkpoints/demo/README.md has the scores of both).
      */
-    private Batch batch(NDManager m, int step, boolean jitter) {
-        int b = o.batch();
-        int side = data.side();
+    private Batch batch(NDManager m, int step, double jitterShare) {
+        return batch(m, data, (long) step * o.batch(), o.batch(), jitterShare, new SplittableRandom(o.seed() * 17 + step));
+    }
+
+    /** {@code b} samples of {@code source} from index {@code first}; each is jittered with probability {@code jitterShare}. */
+    private static Batch batch(NDManager m, DemoDataset source, long first, int b, double jitterShare, SplittableRandom r) {
+        int side = source.side();
         float[] px = new float[b * 3 * side * side];
         float[] weights = new float[b * side * side];
         List<DemoScene> scenes = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            DemoDataset.Sample s = data.sample((long) step * b + i, jitter);
+            DemoDataset.Sample s = source.sample(first + i, jitterShare >= 1 || r.nextDouble() < jitterShare);
             scenes.add(s.scene());
             float[] chw = s.image().toPlusMinusOne();
             System.arraycopy(chw, 0, px, i * 3 * side * side, 3 * side * side);
@@ -216,7 +261,7 @@ public final class DemoTrainer {
     }
 
     private String vaeStep(TrainableWeights w, NDManager m, int step) {
-        Batch batch = batch(m, step, true);
+        Batch batch = batch(m, step, 1.0);
         SplittableRandom r = new SplittableRandom(o.seed() * 31 + step);
         boolean quantize = step >= o.vaeSteps() / CODEBOOK_INIT_FRACTION;
         boolean discrete = quantize && r.nextBoolean();
@@ -322,7 +367,7 @@ public final class DemoTrainer {
     private NDArray encoderTokens(TrainableWeights w, NDManager m, int batchIndex) {
         w.detached(true);
         try {
-            NDArray f = VaeEncoder.load(w, tcfg, m).encode(batch(m, batchIndex, true).images(), Trace.NONE);
+            NDArray f = VaeEncoder.load(w, tcfg, m).encode(batch(m, batchIndex, 1.0).images(), Trace.NONE);
             return MultiScaleQuantizer.latentToTokens(f).reshape(-1, tcfg.zChannels());
         } finally {
             w.detached(false);
@@ -345,86 +390,140 @@ public final class DemoTrainer {
         return tokens.get(m.create(pick)).mul(m.create(scale, new Shape(count, 1)));
     }
 
-    private String arStep(TrainableWeights w, NDManager m, Qwen2TextEncoder text, int step) {
-        Batch batch = batch(m, step, false);
-        int b = o.batch();
-        int t = cfg.contextToken();
+    /** The frozen tokenizer's teacher-forcing targets of a batch of images. */
+    private record Targets(List<NDArray> indices, List<NDArray> nextInputs, NDArray lastCodes, NDArray residual) {
+    }
+
+    private Targets targets(TrainableWeights w, NDManager m, NDArray images) {
+        int b = (int) images.getShape().get(0);
         int[] pns = cfg.patchNumsArray();
         int n = pns.length;
         int p = cfg.lastPatch();
-        int cvae = tcfg.zChannels();
-        SplittableRandom r = new SplittableRandom(o.seed() * 131 + step);
-
-        // targets from the frozen tokenizer
         JniUtils.setGradMode(false);
         w.detached(true);
-        List<NDArray> idx;
-        List<NDArray> nextInputs = new ArrayList<>();
-        NDArray residual;
-        NDArray lastCodes;
         try {
             VaeEncoder enc = VaeEncoder.load(w, tcfg, m);
             MultiScaleQuantizer q = MultiScaleQuantizer.load(w, tcfg, m);
-            NDArray f = enc.encode(batch.images(), Trace.NONE);
-            idx = q.quantizeHybrid(f, pns, Trace.NONE).indices();
-            NDArray fHat = m.zeros(new Shape(b, cvae, p, p));
+            NDArray f = enc.encode(images, Trace.NONE);
+            List<NDArray> idx = q.quantizeHybrid(f, pns, Trace.NONE).indices();
+            List<NDArray> nextInputs = new ArrayList<>();
+            NDArray fHat = m.zeros(new Shape(b, tcfg.zChannels(), p, p));
             for (int si = 0; si < n - 1; si++) {
                 NDArray h = MultiScaleQuantizer.tokensToLatent(q.embed(idx.get(si)), pns[si]);
                 nextInputs.add(MultiScaleQuantizer.latentToTokens(q.nextAutoregressiveInput(si, pns, fHat, h)));
             }
-            lastCodes = q.embed(idx.get(n - 1));                                   // [B, P², Cvae]
-            residual = MultiScaleQuantizer.latentToTokens(f.sub(fHat)).sub(lastCodes); // f = f_hat_d + residual
+            NDArray lastCodes = q.embed(idx.get(n - 1));                                   // [B, P², Cvae]
+            NDArray residual = MultiScaleQuantizer.latentToTokens(f.sub(fHat)).sub(lastCodes); // f = f_hat_d + residual
+            return new Targets(idx, nextInputs, lastCodes, residual);
         } finally {
             w.detached(false);
         }
+    }
 
-        // text context with CFG dropout (dropped rows = the unconditional branch of inference)
-        List<String> captions = batch.scenes().stream().map(DemoScene::caption).toList();
+    /** The text context [B, T, hidden], mask and position ids of captions as NDArrays. */
+    private record Context(NDArray context, NDArray mask, NDArray positions) {
+    }
+
+    /**
+     * Encodes captions; rows with {@code dropped[i]} become the empty context of CFG's unconditional branch
+     * (the dropout of training).
+     */
+    private Context context(NDManager m, Qwen2TextEncoder text, List<DemoScene> scenes, boolean[] dropped) {
+        int b = scenes.size();
+        int t = cfg.contextToken();
+        List<String> captions = scenes.stream().map(DemoScene::caption).toList();
         PromptEncoding enc = text.encode(captions, false, t, text.tokenizer().paddingSide(), Trace.NONE);
         float[] ctx = enc.context().clone();
         long[] mask = enc.mask().clone();
         long[] pos = enc.positionIds().clone();
         int hid = enc.hidden();
         for (int i = 0; i < b; i++) {
-            if (r.nextDouble() < cfg.condDropRate()) {
+            if (dropped[i]) {
                 java.util.Arrays.fill(ctx, i * t * hid, (i + 1) * t * hid, 0f);
                 java.util.Arrays.fill(mask, i * t, (i + 1) * t, 0L);
                 mask[i * t] = 1;
                 java.util.Arrays.fill(pos, i * t, (i + 1) * t, 0L);
             }
         }
+        return new Context(m.create(ctx, new Shape(b, t, hid)), m.create(mask, new Shape(b, t)), m.create(pos, new Shape(b, t)));
+    }
+
+    /**
+     * Teacher-forced next-scale cross-entropy: summed over every token of every scale, then divided by the token
+     * count, so each token weighs the same, as in HART/VAR (a mean of per-scale means would weigh the 1x1 scale
+     * like the 8x8 one). Returns the loss and the last scale's hidden states.
+     */
+    private NDArray[] crossEntropy(TransformerTrainingForward tf, Context c, Targets tg) {
+        int t = cfg.contextToken();
+        int[] pns = cfg.patchNumsArray();
+        long b = c.context().getShape().get(0);
+        NDArray h = tf.startContext(c.context(), c.mask(), c.positions());
+        List<NDArray> ceTerms = new ArrayList<>();
+        long tokens = 1;
+        ceTerms.add(crossEntropySum(tf.logits(h).get(":, " + (t - 1) + ":" + t + ", :"), tg.indices().get(0)));
+        NDArray lastContext = c.positions().get(new NDIndex(":, -1"));
+        for (int si = 1; si < pns.length; si++) {
+            h = tf.scale(si, tg.nextInputs().get(si - 1), lastContext);
+            ceTerms.add(crossEntropySum(tf.logits(h), tg.indices().get(si)));
+            tokens += (long) pns[si] * pns[si];
+        }
+        NDArray ce = TorchMemory.mul(NDArrays.stack(new ai.djl.ndarray.NDList(ceTerms)).sum(), 1f / (tokens * b));
+        return new NDArray[] {ce, h};
+    }
+
+    private static final int VALIDATION_IMAGES = 64;
+
+    /**
+     * Teacher-forced cross-entropy on fixed exact renders of training captions and of held-out captions (a
+     * measure of composition while training runs; {@code hart eval-demo} is the real test).
+     */
+    private String validation(TrainableWeights w, NDManager base, Qwen2TextEncoder text) {
+        StringBuilder out = new StringBuilder();
+        for (DemoDataset split : List.of(data, DemoDataset.heldOut(data.side(), o.seed() + 1000))) {
+            try (NDManager m = base.newSubManager()) {
+                Batch batch = batch(m, split, 0, VALIDATION_IMAGES, 0.0, new SplittableRandom(0));
+                Targets tg = targets(w, m, batch.images());
+                Context c = context(m, text, batch.scenes(), new boolean[VALIDATION_IMAGES]);
+                w.detached(true);
+                try {
+                    float ce = crossEntropy(new TransformerTrainingForward(cfg, w, m), c, tg)[0].getFloat();
+                    out.append(out.length() == 0 ? "training captions " : ", held-out captions ").append(String.format("%.3f", ce));
+                } finally {
+                    w.detached(false);
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private String arStep(TrainableWeights w, NDManager m, Qwen2TextEncoder text, int step) {
+        Batch batch = batch(m, step, o.jitterShare());
+        int b = o.batch();
+        int p = cfg.lastPatch();
+        int cvae = tcfg.zChannels();
+        SplittableRandom r = new SplittableRandom(o.seed() * 131 + step);
+        Targets tg = targets(w, m, batch.images());
+        boolean[] dropped = new boolean[b];
+        for (int i = 0; i < b; i++) {
+            dropped[i] = r.nextDouble() < cfg.condDropRate();
+        }
+        Context c = context(m, text, batch.scenes(), dropped);
         // the residual diffusion trains on a random subset of the last scale's tokens (the cross-entropy on all)
         int keepCount = Math.max(1, (int) Math.round(o.diffusionKeep() * p * p));
         long[] keep = r.longs(0, p * p).distinct().limit(keepCount).sorted().toArray();
-        while (keep.length < keepCount) {
-            keep = r.longs(0, p * p).distinct().limit(keepCount).sorted().toArray();
-        }
 
         float ce;
         float diff;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray context = m.create(ctx, new Shape(b, t, hid));
-            NDArray maskA = m.create(mask, new Shape(b, t));
-            NDArray posA = m.create(pos, new Shape(b, t));
             TransformerTrainingForward tf = new TransformerTrainingForward(cfg, w, m);
-            NDArray h = tf.startContext(context, maskA, posA);
-            // summed over every token of every scale, then divided by the token count: each token weighs the
-            // same, as in HART/VAR (a mean of per-scale means would weigh the 1x1 scale like the 8x8 one)
-            List<NDArray> ceTerms = new ArrayList<>();
-            long tokens = 1;
-            ceTerms.add(crossEntropySum(tf.logits(h).get(":, " + (t - 1) + ":" + t + ", :"), idx.get(0)));
-            NDArray lastContext = posA.get(new NDIndex(":, -1"));
+            NDArray[] ceAndHidden = crossEntropy(tf, c, tg);
+            NDArray ceLoss = ceAndHidden[0];
+            NDArray h = ceAndHidden[1];
             NDArray keepA = m.create(keep);
-            for (int si = 1; si < n; si++) {
-                h = tf.scale(si, nextInputs.get(si - 1), lastContext);
-                ceTerms.add(crossEntropySum(tf.logits(h), idx.get(si)));
-                tokens += (long) pns[si] * pns[si];
-            }
-            NDArray ceLoss = TorchMemory.mul(NDArrays.stack(new ai.djl.ndarray.NDList(ceTerms)).sum(), 1f / (tokens * b));
             // residual diffusion on the kept last-scale tokens
-            NDArray codesKept = lastCodes.get(new NDIndex(":, {}", keepA));
-            NDArray z = tf.diffusionCondition(h.get(new NDIndex(":, {}", keepA)), codesKept).reshape(-1, cfg.embedDim());
-            NDArray x0 = residual.get(new NDIndex(":, {}", keepA)).reshape(-1, cvae).div(VAE_SCALE);
+            NDIndex kept = new NDIndex(":, {}", keepA);
+            NDArray z = tf.diffusionCondition(h.get(kept), tg.lastCodes().get(kept)).reshape(-1, cfg.embedDim());
+            NDArray x0 = tg.residual().get(kept).reshape(-1, cvae).div(VAE_SCALE);
             int mul = cfg.diffusionBatchMul();
             z = z.repeat(0, mul);
             x0 = x0.repeat(0, mul);
@@ -448,7 +547,8 @@ public final class DemoTrainer {
         }
         int arStep = step - o.vaeSteps();
         double gnorm = w.gradientNorm(name -> !DemoCheckpoint.isVae(name));
-        boolean applied = w.adamStep(name -> !DemoCheckpoint.isVae(name), lr(o.arLr(), arStep, o.arSteps()), 0.9, 0.98, 1e-8);
+        boolean applied = w.adamStep(name -> !DemoCheckpoint.isVae(name), lr(o.arLr(), arStep, o.arSteps()), 0.9, 0.98, 1e-8,
+                o.weightDecay());
         if (!applied) {
             skipped++;
         }

@@ -178,6 +178,16 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
      * {@link #SKIP_NORM}.
      */
     public boolean adamStep(java.util.function.Predicate<String> filter, double lr, double beta1, double beta2, double eps) {
+        return adamStep(filter, lr, beta1, beta2, eps, 0);
+    }
+
+    /**
+     * {@link #adamStep(java.util.function.Predicate, double, double, double, double)} with decoupled weight decay
+     * (AdamW): matrices shrink by {@code lr * weightDecay} of themselves each step; vectors (norm scales,
+     * biases) do not.
+     */
+    public boolean adamStep(java.util.function.Predicate<String> filter, double lr, double beta1, double beta2, double eps,
+                            double weightDecay) {
         double norm = gradientNorm(filter);
         if (!Double.isFinite(norm) || norm > SKIP_NORM) {
             // a non-finite or absurd gradient must not poison the moments (a guard: with TorchMemory and the
@@ -208,6 +218,9 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
                     }
                     if (clip < 1f) {
                         g = g.mul(clip);
+                    }
+                    if (weightDecay > 0 && p.getShape().dimension() >= 2) {
+                        p.subi(p.mul(lr * weightDecay));
                     }
                     m.muli(beta1).addi(g.mul(1 - beta1));
                     v.muli(beta2).addi(g.square().muli(1 - beta2));

@@ -1,5 +1,6 @@
 package dev.hart.demo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,9 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoTrainerTest {
 
     private static String train(Path out, int vaeSteps, int arSteps, boolean resume) {
+        return train(out, vaeSteps, arSteps, resume, null);
+    }
+
+    private static String train(Path out, int vaeSteps, int arSteps, boolean resume, Path tokenizerFrom) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DemoTrainer.Options d = DemoTrainer.Options.defaults(out);
-        new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, 2, d.vaeLr(), d.arLr(), 4, resume, 3, d.diffusionKeep()),
+        new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, 2, d.vaeLr(), d.arLr(), 4, resume, 3, d.diffusionKeep(),
+                0.5, 0.05, tokenizerFrom),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
         return bytes.toString(StandardCharsets.UTF_8);
     }
@@ -41,11 +47,20 @@ class DemoTrainerTest {
         assertTrue(Files.isRegularFile(dir.resolve("llm/model.safetensors")));
         assertTrue(Files.isRegularFile(dir.resolve("tokenizer/model.safetensors")));
         assertTrue(Files.isRegularFile(dir.resolve("text/tokenizer.json")));
+        assertTrue(first.matches("(?s).*validation ce at step 10: training captions [0-9.]+, held-out captions [0-9.]+.*"), first);
 
         String second = train(dir, 8, 4, true);
         assertTrue(second.contains("resumed at step 10"), second);
         assertTrue(second.contains("step 12/12"), second);
         assertFalse(second.contains("step 10/12"), "a resumed run continues after the saved step:\n" + second);
+
+        // a second run on the first run's tokenizer trains the transformer alone and keeps that tokenizer
+        Path next = dir.resolve("next");
+        String third = train(next, 8, 2, false, dir);
+        assertTrue(third.contains("tokenizer taken from"), third);
+        assertFalse(third.contains("[tokenizer]"), third);
+        assertTrue(third.contains("step 10/10"), third);
+        assertArrayEquals(readAll(dir.resolve("tokenizer/model.safetensors")), readAll(next.resolve("tokenizer/model.safetensors")));
 
         try (DemoGenerator gen = DemoGenerator.load(dir)) {
             List<RgbImage> images = gen.generate(List.of("a red circle on a blue background"), SamplingParams.defaults().withSeed(2), true);
@@ -53,6 +68,14 @@ class DemoTrainerTest {
             for (float v : images.get(0).toArray()) {
                 assertTrue(v >= 0f && v <= 1f);
             }
+        }
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -75,4 +75,26 @@ class TrainableWeightsTest {
             assertEquals(0f, w.param("x.weight").getGradient().abs().sum().getFloat(), "gradient cleared after the skip");
         }
     }
+
+    @Test
+    void weightDecayShrinksMatricesOnly() {
+        try (NDManager m = NDManager.newBaseManager(); TrainableWeights w = new TrainableWeights(m, 1)) {
+            w.recording(true);
+            w.load(m, "layer.weight", 4, 3);
+            w.load(m, "layer.bias", 4);
+            w.recording(false);
+            w.put("layer.bias", m.create(new float[] {1, 2, 3, 4}));
+            float[] before = w.param("layer.weight").toFloatArray();
+            // a zero gradient: Adam moves nothing, so only the decay acts
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(w.load(m, "layer.weight").sum().mul(0f).add(w.load(m, "layer.bias").sum().mul(0f)));
+            }
+            assertTrue(w.adamStep(n -> true, 0.1, 0.9, 0.99, 1e-8, 0.5));
+            float[] after = w.param("layer.weight").toFloatArray();
+            for (int i = 0; i < before.length; i++) {
+                assertEquals(before[i] * 0.95f, after[i], 1e-6f, "decoupled decay: p -= lr * wd * p");
+            }
+            assertArrayEquals(new float[] {1, 2, 3, 4}, w.param("layer.bias").toFloatArray(), "vectors are not decayed");
+        }
+    }
 }
