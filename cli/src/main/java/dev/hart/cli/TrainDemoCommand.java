@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         description = "Train the demo HART checkpoint (hybrid tokenizer, then transformer + residual diffusion) on the"
                 + " generated coloured-shapes captions, offline, on the CPU. Writes llm/, tokenizer/ and text/ to --out;"
                 + " the training state goes to --out/.train-state for --resume. The defaults are the committed checkpoint's"
-                + " first run (about 50 min on 2 CPU cores); see checkpoints/demo/README.md.")
+                + " recipe (about 1 h 45 min on 2 CPU cores); see checkpoints/demo/README.md.")
 public final class TrainDemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "checkpoint directory (default: ${DEFAULT-VALUE})")
