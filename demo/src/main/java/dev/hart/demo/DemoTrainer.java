@@ -241,7 +241,7 @@ public final class DemoTrainer {
         float[] weights = new float[b * side * side];
         List<DemoScene> scenes = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            DemoDataset.Sample s = source.sample(first + i, jitterShare >= 1 || r.nextDouble() < jitterShare);
+            DemoDataset.Sample s = source.sample(first + i, r.nextDouble() < jitterShare);
             scenes.add(s.scene());
             float[] chw = s.image().toPlusMinusOne();
             System.arraycopy(chw, 0, px, i * 3 * side * side, 3 * side * side);
