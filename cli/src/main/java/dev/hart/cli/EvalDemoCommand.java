@@ -24,6 +24,16 @@ public final class EvalDemoCommand implements Callable<Integer> {
     @Option(names = "--cfg", description = "classifier-free guidance scale (default: ${DEFAULT-VALUE})")
     double cfg = SamplingParams.DEFAULT_CFG;
 
+    @Option(names = "--top-k", description = "top-k at every scale; 0 = the reference's 600/300 schedule (default: ${DEFAULT-VALUE})")
+    int topK = 0;
+
+    @Option(names = "--top-p", description = "top-p, 0..1; 0 = off (default: ${DEFAULT-VALUE})")
+    double topP = 0;
+
+    @Option(names = "--more-smooth", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "gumbel smoothing of the token embeddings (the reference's more_smooth; default on)")
+    boolean moreSmooth;
+
     @Option(names = "--seed", description = "first seed (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
@@ -35,7 +45,7 @@ public final class EvalDemoCommand implements Callable<Integer> {
         if (perSplit <= 0) {
             throw new IllegalArgumentException("--per-split must be positive");
         }
-        SamplingParams params = SamplingParams.defaults().withCfg(cfg).withSeed(seed);
+        SamplingParams params = SamplingParams.defaults().withCfg(cfg).withTopK(topK).withTopP(topP).withMoreSmooth(moreSmooth).withSeed(seed);
         new DemoEvaluator(checkpoint, System.out).run(perSplit, params, sheet);
         return 0;
     }

@@ -47,6 +47,12 @@ public final class TrainDemoCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "the transformer's decoupled (AdamW) weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay = DemoTrainer.Options.defaults(Path.of(".")).weightDecay();
 
+    @Option(names = "--embed-dim", description = "the transformer's width, a multiple of its 4 heads (default: ${DEFAULT-VALUE})")
+    int embedDim = DemoTrainer.Options.defaults(Path.of(".")).embedDim();
+
+    @Option(names = "--depth", description = "the transformer's number of blocks (default: ${DEFAULT-VALUE})")
+    int depth = DemoTrainer.Options.defaults(Path.of(".")).depth();
+
     @Override
     public Integer call() {
         if (vaeSteps < 0 || arSteps < 0 || batch <= 0 || saveEvery <= 0) {
@@ -57,7 +63,7 @@ public final class TrainDemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume continues a run; --tokenizer-from starts one: give one of them");
         }
         new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, batch, d.vaeLr(), d.arLr(), saveEvery, resume, seed,
-                d.diffusionKeep(), jitterShare, weightDecay, tokenizerFrom), System.out).run();
+                d.diffusionKeep(), jitterShare, weightDecay, tokenizerFrom, embedDim, depth), System.out).run();
         return 0;
     }
 }

@@ -29,6 +29,9 @@ public final class DemoCheckpoint {
 
     public static final List<Integer> PATCH_NUMS = List.of(1, 2, 3, 4, 6, 8);
     public static final int CONTEXT_TOKENS = 16;
+    /** The transformer's default width and depth; {@code hart train-demo --embed-dim/--depth} choose others. */
+    public static final int DEFAULT_EMBED_DIM = 128;
+    public static final int DEFAULT_DEPTH = 3;
 
     private DemoCheckpoint() {
     }
@@ -56,13 +59,22 @@ public final class DemoCheckpoint {
     }
 
     public static ObjectNode llmConfigJson() {
+        return llmConfigJson(DEFAULT_EMBED_DIM, DEFAULT_DEPTH);
+    }
+
+    /** The llm config of a transformer {@code embedDim} wide (a multiple of the 4 heads) and {@code depth} blocks deep. */
+    public static ObjectNode llmConfigJson(int embedDim, int depth) {
+        if (embedDim <= 0 || embedDim % 4 != 0 || depth <= 0) {
+            throw new IllegalArgumentException("the transformer needs a positive width divisible by its 4 heads and a"
+                    + " positive depth, got width " + embedDim + ", depth " + depth);
+        }
         ObjectNode c = new ObjectMapper().createObjectNode();
         c.put("model_type", "hart_transformer_t2i");
         c.putNull("vae_path");
         c.put("context_token", CONTEXT_TOKENS);
         c.put("context_dim", DemoTextModel.HIDDEN);
-        c.put("embed_dim", 128);
-        c.put("depth", 3);
+        c.put("embed_dim", embedDim);
+        c.put("depth", depth);
         c.put("num_heads", 4);
         c.put("mlp_ratio", 2.0);
         c.put("norm_eps", 1e-6);
@@ -93,7 +105,11 @@ public final class DemoCheckpoint {
     }
 
     public static HartConfig llmConfig() {
-        return HartConfig.fromJson(llmConfigJson(), "demo llm config");
+        return llmConfig(DEFAULT_EMBED_DIM, DEFAULT_DEPTH);
+    }
+
+    public static HartConfig llmConfig(int embedDim, int depth) {
+        return HartConfig.fromJson(llmConfigJson(embedDim, depth), "demo llm config");
     }
 
     /** Whether a parameter name belongs to the VAE tokenizer (stored with the "vae." prefix). */
@@ -103,10 +119,10 @@ public final class DemoCheckpoint {
     }
 
     /** Writes the llm and tokenizer folders (configs + weights) from the trained parameters. */
-    public static void writeModel(Path dir, TrainableWeights w) {
-        HartConfig cfg = llmConfig();
+    public static void writeModel(Path dir, TrainableWeights w, int embedDim, int depth) {
+        HartConfig cfg = llmConfig(embedDim, depth);
         TokenizerConfig tcfg = tokenizerConfig();
-        writeJson(dir.resolve("llm/config.json"), llmConfigJson());
+        writeJson(dir.resolve("llm/config.json"), llmConfigJson(embedDim, depth));
         writeJson(dir.resolve("tokenizer/config.json"), tokenizerConfigJson());
 
         SafeTensorsWriter llm = new SafeTensorsWriter().metadata("format", "pt");

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hart.model.Trace;
@@ -59,9 +60,10 @@ public final class DemoTrainer {
     /** Training knobs. */
     public record Options(Path out, int vaeSteps, int arSteps, int batch, double vaeLr, double arLr, int saveEvery,
                           boolean resume, long seed, double diffusionKeep, double jitterShare, double weightDecay,
-                          Path tokenizerFrom) {
+                          Path tokenizerFrom, int embedDim, int depth) {
         public static Options defaults(Path out) {
-            return new Options(out, 2400, 16000, 32, 1e-3, 1e-3, 200, false, 1, 0.5, 0.5, 0.1, null);
+            return new Options(out, 2400, 16000, 32, 1e-3, 1e-3, 200, false, 1, 0.5, 0.5, 0.1, null,
+                    DemoCheckpoint.DEFAULT_EMBED_DIM, DemoCheckpoint.DEFAULT_DEPTH);
         }
 
         public Options {
@@ -71,6 +73,7 @@ public final class DemoTrainer {
             if (!(weightDecay >= 0)) {
                 throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
             }
+            DemoCheckpoint.llmConfigJson(embedDim, depth);   // rejects a size the config cannot take
         }
     }
 
@@ -81,7 +84,7 @@ public final class DemoTrainer {
 
     private final Options o;
     private final PrintStream log;
-    private final HartConfig cfg = DemoCheckpoint.llmConfig();
+    private final HartConfig cfg;
     private final TokenizerConfig tcfg = DemoCheckpoint.tokenizerConfig();
     private final DemoDataset data;
     /** The base 1000-step process the diffusion MLP learns ε on (spec 5.2); inference respaces it. */
@@ -92,6 +95,7 @@ public final class DemoTrainer {
     public DemoTrainer(Options options, PrintStream log) {
         this.o = options;
         this.log = log;
+        this.cfg = DemoCheckpoint.llmConfig(options.embedDim(), options.depth());
         this.data = DemoDataset.training(DemoDataset.DEFAULT_SIDE, options.seed());
         this.codeUses = new int[tcfg.vocabSize()];
     }
@@ -112,8 +116,8 @@ public final class DemoTrainer {
              TrainableWeights w = new TrainableWeights(base, o.seed())) {
             int step = 0;
             if (o.resume() && Files.isRegularFile(statePath())) {
-                w.loadState(statePath());
                 step = readProgress();
+                w.loadState(statePath());
                 log.printf("resumed at step %d from %s (%d tensors)%n", step, statePath(), w.size());
             } else {
                 DemoTextModel.write(textDir, o.seed());
@@ -576,19 +580,29 @@ public final class DemoTrainer {
 
     private void save(TrainableWeights w, int step) {
         JniUtils.setGradMode(false);
-        DemoCheckpoint.writeModel(o.out(), w);
+        DemoCheckpoint.writeModel(o.out(), w, o.embedDim(), o.depth());
         w.saveState(statePath());
         ObjectNode pr = new ObjectMapper().createObjectNode();
         pr.put("step", step);
         pr.put("vae_steps", o.vaeSteps());
         pr.put("ar_steps", o.arSteps());
+        pr.put("embed_dim", o.embedDim());
+        pr.put("depth", o.depth());
         DemoCheckpoint.writeJson(progressPath(), pr);
         log.printf("saved checkpoint and training state at step %d to %s%n", step, o.out());
     }
 
+    /** The saved step; a state saved with another transformer size is refused (its tensors would not fit). */
     private int readProgress() {
         try {
-            return new ObjectMapper().readTree(progressPath().toFile()).path("step").asInt();
+            JsonNode pr = new ObjectMapper().readTree(progressPath().toFile());
+            int embedDim = pr.path("embed_dim").asInt(DemoCheckpoint.DEFAULT_EMBED_DIM);
+            int depth = pr.path("depth").asInt(DemoCheckpoint.DEFAULT_DEPTH);
+            if (embedDim != o.embedDim() || depth != o.depth()) {
+                throw new IllegalArgumentException(progressPath() + " is a transformer of width " + embedDim + " and depth "
+                        + depth + "; resume it with --embed-dim " + embedDim + " --depth " + depth);
+            }
+            return pr.path("step").asInt();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + progressPath(), e);
         }

@@ -19,7 +19,7 @@ class DemoCheckpointTest {
     void writtenCheckpointLoadsAndGeneratesThroughTheInferencePath(@TempDir Path dir) {
         try (NDManager m = NDManager.newBaseManager(); TrainableWeights w = new TrainableWeights(m, 2)) {
             DemoTrainer.defineParameters(w, m, DemoCheckpoint.llmConfig(), DemoCheckpoint.tokenizerConfig());
-            DemoCheckpoint.writeModel(dir, w);
+            DemoCheckpoint.writeModel(dir, w, DemoCheckpoint.DEFAULT_EMBED_DIM, DemoCheckpoint.DEFAULT_DEPTH);
         }
         DemoTextModel.write(dir.resolve("text"), 2);
         try (HartCheckpointDir c = HartCheckpointDir.open(dir, false);

@@ -3,6 +3,7 @@ package dev.hart.demo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hart.model.inference.SamplingParams;
@@ -21,14 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoTrainerTest {
 
     private static String train(Path out, int vaeSteps, int arSteps, boolean resume) {
-        return train(out, vaeSteps, arSteps, resume, null);
+        return train(out, vaeSteps, arSteps, resume, null, DemoCheckpoint.DEFAULT_EMBED_DIM, DemoCheckpoint.DEFAULT_DEPTH);
     }
 
-    private static String train(Path out, int vaeSteps, int arSteps, boolean resume, Path tokenizerFrom) {
+    private static String train(Path out, int vaeSteps, int arSteps, boolean resume, Path tokenizerFrom, int embedDim,
+                                int depth) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DemoTrainer.Options d = DemoTrainer.Options.defaults(out);
         new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, 2, d.vaeLr(), d.arLr(), 4, resume, 3, d.diffusionKeep(),
-                0.5, 0.05, tokenizerFrom),
+                0.5, 0.05, tokenizerFrom, embedDim, depth),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
         return bytes.toString(StandardCharsets.UTF_8);
     }
@@ -54,19 +56,26 @@ class DemoTrainerTest {
         assertTrue(second.contains("step 12/12"), second);
         assertFalse(second.contains("step 10/12"), "a resumed run continues after the saved step:\n" + second);
 
-        // a second run on the first run's tokenizer trains the transformer alone and keeps that tokenizer
+        // a second run on the first run's tokenizer trains a transformer of another size alone, keeps that tokenizer,
+        // and its state cannot be resumed as the default size
         Path next = dir.resolve("next");
-        String third = train(next, 8, 2, false, dir);
+        String third = train(next, 8, 2, false, dir, 64, 2);
         assertTrue(third.contains("tokenizer taken from"), third);
         assertFalse(third.contains("[tokenizer]"), third);
         assertTrue(third.contains("step 10/10"), third);
         assertArrayEquals(readAll(dir.resolve("tokenizer/model.safetensors")), readAll(next.resolve("tokenizer/model.safetensors")));
+        String config = new String(readAll(next.resolve("llm/config.json")), StandardCharsets.UTF_8);
+        assertTrue(config.matches("(?s).*\"embed_dim\" : 64,.*\"depth\" : 2,.*"), config);
+        IllegalArgumentException wrongSize = assertThrows(IllegalArgumentException.class, () -> train(next, 8, 4, true));
+        assertTrue(wrongSize.getMessage().contains("--embed-dim 64 --depth 2"), wrongSize.getMessage());
 
-        try (DemoGenerator gen = DemoGenerator.load(dir)) {
-            List<RgbImage> images = gen.generate(List.of("a red circle on a blue background"), SamplingParams.defaults().withSeed(2), true);
-            assertEquals(1, images.size());
-            for (float v : images.get(0).toArray()) {
-                assertTrue(v >= 0f && v <= 1f);
+        for (Path checkpoint : List.of(dir, next)) {
+            try (DemoGenerator gen = DemoGenerator.load(checkpoint)) {
+                List<RgbImage> images = gen.generate(List.of("a red circle on a blue background"), SamplingParams.defaults().withSeed(2), true);
+                assertEquals(1, images.size());
+                for (float v : images.get(0).toArray()) {
+                    assertTrue(v >= 0f && v <= 1f);
+                }
             }
         }
     }
