@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train-demo", mixinStandardHelpOptions = true,
         description = "Train the demo HART checkpoint (hybrid tokenizer, then transformer + residual diffusion) on the"
                 + " generated coloured-shapes captions, offline, on the CPU. Writes llm/, tokenizer/ and text/ to --out;"
-                + " the training state goes to --out/.train-state for --resume. The defaults are the committed checkpoint's"
-                + " recipe (about 1 h 45 min on 2 CPU cores); see checkpoints/demo/README.md.")
+                + " the training state goes to --out/.train-state for --resume. The defaults train the"
+                + " smaller transformer of the previous demo checkpoint (about 1 h 45 min on 2 CPU cores); the committed"
+                + " checkpoint's commands (--embed-dim 192 --depth 4) are in checkpoints/demo/README.md.")
 public final class TrainDemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "checkpoint directory (default: ${DEFAULT-VALUE})")
