@@ -62,12 +62,11 @@ public final class DemoCheckpoint {
         return llmConfigJson(DEFAULT_EMBED_DIM, DEFAULT_DEPTH);
     }
 
-    /** The llm config of a transformer {@code embedDim} wide (a multiple of the 4 heads) and {@code depth} blocks deep. */
+    /**
+     * The llm config of a transformer {@code embedDim} wide and {@code depth} blocks deep; {@link HartConfig} checks
+     * them (positive, width divisible by the 4 heads).
+     */
     public static ObjectNode llmConfigJson(int embedDim, int depth) {
-        if (embedDim <= 0 || embedDim % 4 != 0 || depth <= 0) {
-            throw new IllegalArgumentException("the transformer needs a positive width divisible by its 4 heads and a"
-                    + " positive depth, got width " + embedDim + ", depth " + depth);
-        }
         ObjectNode c = new ObjectMapper().createObjectNode();
         c.put("model_type", "hart_transformer_t2i");
         c.putNull("vae_path");
@@ -120,9 +119,10 @@ public final class DemoCheckpoint {
 
     /** Writes the llm and tokenizer folders (configs + weights) from the trained parameters. */
     public static void writeModel(Path dir, TrainableWeights w, int embedDim, int depth) {
-        HartConfig cfg = llmConfig(embedDim, depth);
+        ObjectNode json = llmConfigJson(embedDim, depth);
+        HartConfig cfg = HartConfig.fromJson(json, "demo llm config");
         TokenizerConfig tcfg = tokenizerConfig();
-        writeJson(dir.resolve("llm/config.json"), llmConfigJson(embedDim, depth));
+        writeJson(dir.resolve("llm/config.json"), json);
         writeJson(dir.resolve("tokenizer/config.json"), tokenizerConfigJson());
 
         SafeTensorsWriter llm = new SafeTensorsWriter().metadata("format", "pt");

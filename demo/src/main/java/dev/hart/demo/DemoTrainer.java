@@ -73,7 +73,7 @@ public final class DemoTrainer {
             if (!(weightDecay >= 0)) {
                 throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
             }
-            DemoCheckpoint.llmConfigJson(embedDim, depth);   // rejects a size the config cannot take
+            DemoCheckpoint.llmConfig(embedDim, depth);   // HartConfig rejects a size the transformer cannot take
         }
     }
 
