@@ -21,8 +21,9 @@ public final class EvalDemoCommand implements Callable<Integer> {
     @Option(names = "--per-split", description = "captions per split (default: ${DEFAULT-VALUE})")
     int perSplit = 48;
 
-    @Option(names = "--cfg", description = "classifier-free guidance scale (default: ${DEFAULT-VALUE})")
-    double cfg = SamplingParams.DEFAULT_CFG;
+    @Option(names = "--cfg", description = "classifier-free guidance scale (default: the checkpoint's default_cfg, as"
+            + " hart generate uses)")
+    Double cfg;
 
     @Option(names = "--top-k", description = "top-k at every scale; 0 = the reference's 600/300 schedule (default: ${DEFAULT-VALUE})")
     int topK = 0;
@@ -45,7 +46,8 @@ public final class EvalDemoCommand implements Callable<Integer> {
         if (perSplit <= 0) {
             throw new IllegalArgumentException("--per-split must be positive");
         }
-        SamplingParams params = SamplingParams.defaults().withCfg(cfg).withTopK(topK).withTopP(topP).withMoreSmooth(moreSmooth).withSeed(seed);
+        double scale = cfg != null ? cfg : dev.hart.model.checkpoint.HartCheckpointDir.defaultCfg(checkpoint);
+        SamplingParams params = SamplingParams.defaults().withCfg(scale).withTopK(topK).withTopP(topP).withMoreSmooth(moreSmooth).withSeed(seed);
         new DemoEvaluator(checkpoint, System.out).run(perSplit, params, sheet);
         return 0;
     }

@@ -115,7 +115,8 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "base seed: prompt i gets seed + i x images-per-prompt, its image k that + k (default 1, as the reference)")
     long seed;
 
-    @Option(names = "--cfg", paramLabel = "SCALE", description = "classifier-free guidance scale, 0..50 (default 4.5)")
+    @Option(names = "--cfg", paramLabel = "SCALE", description = "classifier-free guidance scale, 0..50 (default: the"
+            + " checkpoint's default_cfg in llm/config.json, 1 for the demo checkpoint; else 4.5, the reference's)")
     Float cfg;
 
     @Option(names = "--top-k", paramLabel = "K",
@@ -189,7 +190,7 @@ public final class GenerateCommand implements Callable<Integer> {
         validateOptions();        // after routeLogs: the first logger fixes where library logs go
         model.selectDevice();     // a missing GPU stops here, before any broker or model starts
         StageModels models = model.resolve();
-        List<Planned> plan = plan(jobId, models.checkpointId());
+        List<Planned> plan = plan(jobId, models.checkpointId(), models.defaultCfg());
         Set<String> ids = new LinkedHashSet<>();
         plan.forEach(p -> ids.addAll(p.imageIds()));
 
@@ -349,7 +350,7 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /** The job's events in file order, with ids from (job, position, prompt) and seeds from --seed and the position. */
-    private List<Planned> plan(String jobId, String checkpointId) throws IOException {
+    private List<Planned> plan(String jobId, String checkpointId, double defaultCfg) throws IOException {
         List<PromptEvent> events = new ArrayList<>();
         if (input.file != null) {
             PromptFileFormat format = PromptFileFormat.fromFileName(input.file.getFileName().toString());
@@ -390,6 +391,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     seed + (long) i * imagesPerPrompt);
             if (from.getSeed() != null) e.setSeed(from.getSeed());
             if (from.getCfg() != null) e.setCfg(from.getCfg());
+            if (e.getCfg() == null) e.setCfg((float) defaultCfg); // the event carries it: ingest's 4.5 is not this model's
             if (from.getTopK() != null) e.setTopK(from.getTopK());
             if (from.getTopP() != null) e.setTopP(from.getTopP());
             if (from.getMoreSmooth() != null) e.setMoreSmooth(from.getMoreSmooth());

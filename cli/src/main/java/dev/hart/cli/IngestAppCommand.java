@@ -43,11 +43,16 @@ public final class IngestAppCommand implements Callable<Integer> {
             p.setProperty(ClusterOptions.REGISTRY_KEY, cluster.registryUrl());
         }
         if (p.getProperty(PromptRules.PREFIX + "checkpoints") == null) {
-            String ids = checkpointIds != null && !checkpointIds.isEmpty() ? String.join(",", checkpointIds)
-                    : model.resolve().checkpointId();
-            p.setProperty(PromptRules.PREFIX + "checkpoints", ids);
+            boolean fromModel = checkpointIds == null || checkpointIds.isEmpty();
+            var resolved = fromModel ? model.resolve() : null;
+            p.setProperty(PromptRules.PREFIX + "checkpoints", fromModel ? resolved.checkpointId() : String.join(",", checkpointIds));
+            // the one model served: prompts without a cfg get its guidance scale, as hart generate gives them
+            if (fromModel && p.getProperty(PromptRules.PREFIX + "cfg.default") == null) {
+                p.setProperty(PromptRules.PREFIX + "cfg.default", Double.toString(resolved.defaultCfg()));
+            }
         }
-        System.out.println("prompt-ingest accepts checkpoint(s) " + p.getProperty(PromptRules.PREFIX + "checkpoints"));
+        System.out.println("prompt-ingest accepts checkpoint(s) " + p.getProperty(PromptRules.PREFIX + "checkpoints")
+                + "; prompts without a cfg get " + PromptRules.fromProperties(p).defaultCfg());
         PromptIngestMain.run(p);
         return 0;
     }

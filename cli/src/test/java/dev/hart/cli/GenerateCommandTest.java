@@ -54,7 +54,8 @@ class GenerateCommandTest {
         DatasetParquet.Row first = rows.get(0);
         assertThat(first.prompt()).isEqualTo("a red circle");
         assertThat(first.seed()).isEqualTo(1);
-        assertThat(first.cfg()).isEqualTo(4.5f);
+        // no --cfg: the demo checkpoint's own default_cfg, not the reference's 4.5
+        assertThat(first.cfg()).isEqualTo((float) dev.hart.demo.DemoCheckpoint.GUIDANCE_SCALE).isNotEqualTo(4.5f);
         assertThat(first.checkpointId()).isEqualTo("demo");
         assertThat(first.status()).isEqualTo("success");
         assertThat(first.width()).isEqualTo(32);

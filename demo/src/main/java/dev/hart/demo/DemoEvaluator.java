@@ -84,6 +84,7 @@ public final class DemoEvaluator {
             double dotsRenders = foreignPatchRate(analyzer, held, renders);
             log.printf("  artefacts (a 2x2 patch of a colour named neither for shape nor background): held-out %.1f%%  training %.1f%%"
                     + "  tokenizer round trips %.1f%%  renders %.1f%%%n", 100 * dotsHeld, 100 * dotsTrain, 100 * dotsRoundTrip, 100 * dotsRenders);
+            showArtefacts(analyzer, held, heldImages, sheet);
 
             double[] recon = reconstruction(gen, side, 64, sheet);
             log.printf("tokenizer reconstruction MSE on 64 held-out images ([0,1] pixels): discrete-only %.5f, hybrid %.5f%n",
@@ -130,6 +131,17 @@ public final class DemoEvaluator {
         long n = java.util.stream.IntStream.range(0, scenes.size())
                 .filter(i -> analyzer.hasForeignPatch(images.get(i), scenes.get(i))).count();
         return n / (double) scenes.size();
+    }
+
+    /** The first 8 held-out images the artefact check flags, on the contact sheet: what the check counted. */
+    private static void showArtefacts(SceneAnalyzer analyzer, List<DemoScene> scenes, List<RgbImage> images, ContactSheet sheet) {
+        int shown = 0;
+        for (int i = 0; i < scenes.size() && shown < 8; i++) {
+            if (analyzer.hasForeignPatch(images.get(i), scenes.get(i))) {
+                sheet.add(images.get(i), "[held-out artefact] " + scenes.get(i).caption());
+                shown++;
+            }
+        }
     }
 
     /** Round trips through the checkpoint's tokenizer: decoded discrete-only latents and decoded hybrid latents. */

@@ -36,14 +36,16 @@ public final class CheckpointModels implements StageModels {
     private final String where;
     private final Function<HartConfig, PromptEncoder> textEncoder;
     private final String text;
+    private final double defaultCfg;
 
     private CheckpointModels(Supplier<ModelSource> opener, String id, String where,
-                             Function<HartConfig, PromptEncoder> textEncoder, String text) {
+                             Function<HartConfig, PromptEncoder> textEncoder, String text, double defaultCfg) {
         this.opener = opener;
         this.id = id;
         this.where = where;
         this.textEncoder = textEncoder;
         this.text = text;
+        this.defaultCfg = defaultCfg;
     }
 
     public static CheckpointModels directory(Path dir) {
@@ -77,7 +79,8 @@ public final class CheckpointModels implements StageModels {
                         + dir.toAbsolutePath() + " has no text model (no text_model_path in llm/config.json, no text/"
                         + " folder): pass --text-model DIR (the Qwen2 folder)")), c, systemPrompt,
                         maxTokenLength == null ? c.contextToken() : maxTokenLength),
-                textDir.map(t -> "qwen2 at " + t.toAbsolutePath()).orElse("none found; the ar stage needs --text-model"));
+                textDir.map(t -> "qwen2 at " + t.toAbsolutePath()).orElse("none found; the ar stage needs --text-model"),
+                dev.hart.model.checkpoint.HartCheckpointDir.defaultCfg(dir));
     }
 
     public static CheckpointModels random(String configName) {
@@ -88,12 +91,18 @@ public final class CheckpointModels implements StageModels {
         return new CheckpointModels(() -> ModelSource.random(configName, RANDOM_SEED),
                 CheckpointId.ofRandomWeights(configName), "seeded random weights (seed " + RANDOM_SEED + ")",
                 c -> new HashedPromptEncoder(c.contextToken(), c.contextDim()),
-                "hashed-word stand-in encoder, random weights have no trained text model");
+                "hashed-word stand-in encoder, random weights have no trained text model",
+                dev.hart.model.inference.SamplingParams.DEFAULT_CFG);
     }
 
     @Override
     public String checkpointId() {
         return id;
+    }
+
+    @Override
+    public double defaultCfg() {
+        return defaultCfg;
     }
 
     @Override

@@ -10,6 +10,11 @@ public interface StageModels {
     /** The checkpoint id every loaded part reports. */
     String checkpointId();
 
+    /** The guidance scale for prompts that set none: the checkpoint's {@code default_cfg}, else the reference's 4.5. */
+    default double defaultCfg() {
+        return dev.hart.model.inference.SamplingParams.DEFAULT_CFG;
+    }
+
     /** One line for the user: what is loaded from where. */
     String describe();
 

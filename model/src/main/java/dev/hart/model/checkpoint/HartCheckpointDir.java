@@ -107,6 +107,23 @@ public final class HartCheckpointDir implements AutoCloseable {
         return llmConfigJson(checkpointDir).path("use_llm_system_prompt").asBoolean(true);
     }
 
+    /**
+     * The guidance scale for requests that set none: {@code default_cfg} of {@code llm/config.json} when the checkpoint
+     * names one (the reference's 4.5 was tuned for the 0.7B model; a small model can need far less), else
+     * {@link dev.hart.model.inference.SamplingParams#DEFAULT_CFG}.
+     */
+    public static double defaultCfg(Path checkpointDir) {
+        com.fasterxml.jackson.databind.JsonNode v = llmConfigJson(checkpointDir).get("default_cfg");
+        if (v == null || v.isNull()) {
+            return dev.hart.model.inference.SamplingParams.DEFAULT_CFG;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0) {
+            throw new IllegalArgumentException(checkpointDir.resolve("llm").resolve("config.json")
+                    + ": default_cfg must be a number >= 0, got " + v);
+        }
+        return v.asDouble();
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode llmConfigJson(Path checkpointDir) {
         Path file = checkpointDir.resolve("llm").resolve("config.json");
         try {

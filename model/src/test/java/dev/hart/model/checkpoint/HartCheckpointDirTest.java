@@ -47,6 +47,20 @@ class HartCheckpointDirTest {
     }
 
     @Test
+    void defaultCfgIsTheCheckpointsOwnElseTheReferences(@TempDir Path tmp) throws Exception {
+        assertThat(HartCheckpointDir.defaultCfg(TINY_A)).isEqualTo(dev.hart.model.inference.SamplingParams.DEFAULT_CFG);
+        Files.createDirectories(tmp.resolve("llm"));
+        String config = Files.readString(TINY_A.resolve("llm/config.json")).trim();
+        String body = config.substring(0, config.lastIndexOf('}'));
+        Files.writeString(tmp.resolve("llm/config.json"), body + ", \"default_cfg\": 1.25}");
+        assertThat(HartCheckpointDir.defaultCfg(tmp)).isEqualTo(1.25);
+        Files.writeString(tmp.resolve("llm/config.json"), body + ", \"default_cfg\": \"high\"}");
+        assertThatThrownBy(() -> HartCheckpointDir.defaultCfg(tmp)).hasMessageContaining("default_cfg must be a number >= 0");
+        Files.writeString(tmp.resolve("llm/config.json"), body + ", \"default_cfg\": -1}");
+        assertThatThrownBy(() -> HartCheckpointDir.defaultCfg(tmp)).hasMessageContaining("got -1");
+    }
+
+    @Test
     void shardedSafetensorsAreFollowedThroughTheIndex(@TempDir Path tmp) throws Exception {
         Files.copy(TINY_A.resolve("llm/model.safetensors"), tmp.resolve("part-1.safetensors"));
         Files.writeString(tmp.resolve("model.safetensors.index.json"),
