@@ -54,6 +54,11 @@ public final class TrainDemoCommand implements Callable<Integer> {
     @Option(names = "--depth", description = "the transformer's number of blocks (default: ${DEFAULT-VALUE})")
     int depth = DemoTrainer.Options.defaults(Path.of(".")).depth();
 
+    @Option(names = "--ema", paramLabel = "DECAY", description = "keep an exponential moving average of the transformer and"
+            + " diffusion weights with this decay per step (0 = off), started at the run's (or the resumed state's) first"
+            + " step; the checkpoint gets the average (default: ${DEFAULT-VALUE})")
+    double ema = DemoTrainer.Options.defaults(Path.of(".")).emaDecay();
+
     @Override
     public Integer call() {
         if (vaeSteps < 0 || arSteps < 0 || batch <= 0 || saveEvery <= 0) {
@@ -64,7 +69,7 @@ public final class TrainDemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume continues a run; --tokenizer-from starts one: give one of them");
         }
         new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, batch, d.vaeLr(), d.arLr(), saveEvery, resume, seed,
-                d.diffusionKeep(), jitterShare, weightDecay, tokenizerFrom, embedDim, depth), System.out).run();
+                d.diffusionKeep(), jitterShare, weightDecay, tokenizerFrom, embedDim, depth, ema), System.out).run();
         return 0;
     }
 }

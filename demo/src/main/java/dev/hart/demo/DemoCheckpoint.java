@@ -135,7 +135,7 @@ public final class DemoCheckpoint {
         SafeTensorsWriter llm = new SafeTensorsWriter().metadata("format", "pt");
         for (String name : w.names()) {
             if (!isVae(name)) {
-                llm.add(name, w.param(name).stopGradient());
+                llm.add(name, w.averaged(name).stopGradient());   // the moving average when training keeps one
             }
         }
         // reference buffers: level of every position and the training mask (0 / -inf, block-causal)

@@ -60,10 +60,10 @@ public final class DemoTrainer {
     /** Training knobs. */
     public record Options(Path out, int vaeSteps, int arSteps, int batch, double vaeLr, double arLr, int saveEvery,
                           boolean resume, long seed, double diffusionKeep, double jitterShare, double weightDecay,
-                          Path tokenizerFrom, int embedDim, int depth) {
+                          Path tokenizerFrom, int embedDim, int depth, double emaDecay) {
         public static Options defaults(Path out) {
             return new Options(out, 2400, 16000, 32, 1e-3, 1e-3, 200, false, 1, 0.5, 0.5, 0.1, null,
-                    DemoCheckpoint.DEFAULT_EMBED_DIM, DemoCheckpoint.DEFAULT_DEPTH);
+                    DemoCheckpoint.DEFAULT_EMBED_DIM, DemoCheckpoint.DEFAULT_DEPTH, 0);
         }
 
         public Options {
@@ -72,6 +72,9 @@ public final class DemoTrainer {
             }
             if (!(weightDecay >= 0)) {
                 throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+            }
+            if (!(emaDecay >= 0 && emaDecay < 1)) {
+                throw new IllegalArgumentException("EMA decay must be in [0, 1) (0 = off), got " + emaDecay);
             }
             DemoCheckpoint.llmConfig(embedDim, depth);   // HartConfig rejects a size the transformer cannot take
         }
@@ -160,6 +163,15 @@ public final class DemoTrainer {
                     if (step % o.saveEvery() == 0 || step == total || step == o.vaeSteps()) {
                         if (step > o.vaeSteps()) {
                             log.printf("validation ce at step %d: %s%n", step, validation(w, base, text));
+                            if (o.emaDecay() > 0) {
+                                w.servingAverage(true);
+                                try {
+                                    log.printf("validation ce at step %d, moving average (the checkpoint's weights): %s%n",
+                                            step, validation(w, base, text));
+                                } finally {
+                                    w.servingAverage(false);
+                                }
+                            }
                         }
                         save(w, step);
                     }
@@ -556,6 +568,8 @@ public final class DemoTrainer {
                 o.weightDecay());
         if (!applied) {
             skipped++;
+        } else if (o.emaDecay() > 0) {
+            w.updateAverage(name -> !DemoCheckpoint.isVae(name), o.emaDecay());
         }
         return String.format("ce %.3f diffusion_mse %.4f grad_norm %.3g%s", ce, diff, gnorm,
                 applied ? "" : " (skipped: non-finite gradient, " + skipped + " so far)");

@@ -41,6 +41,9 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private final Map<String, NDArray> adamM = new LinkedHashMap<>();
     private final Map<String, NDArray> adamV = new LinkedHashMap<>();
+    /** Exponential moving averages of the parameters {@link #updateAverage} covers. */
+    private final Map<String, NDArray> average = new LinkedHashMap<>();
+    private boolean servingAverage;
     private final SplittableRandom random;
     private boolean recording;
     private boolean detached;
@@ -63,6 +66,12 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
         return this;
     }
 
+    /** While on, {@code load} serves a parameter's moving average where one is kept (to validate the average). */
+    public TrainableWeights servingAverage(boolean on) {
+        this.servingAverage = on;
+        return this;
+    }
+
     @Override
     public Set<String> names() {
         return params.keySet();
@@ -80,9 +89,9 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
 
     @Override
     public NDArray load(NDManager target, String name) {
-        NDArray p = require(name);
+        NDArray p = servingAverage && average.containsKey(name) ? average.get(name) : require(name);
         // a product rather than duplicate(): DJL's duplicate does not keep the autograd edge to the parameter
-        NDArray copy = detached ? p.stopGradient().duplicate() : TorchMemory.mul(p, 1f);
+        NDArray copy = detached || servingAverage ? p.stopGradient().duplicate() : TorchMemory.mul(p, 1f);
         copy.attach(target);
         return copy;
     }
@@ -98,6 +107,41 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
     /** The parameter itself (the leaf that receives gradients). */
     public NDArray param(String name) {
         return require(name);
+    }
+
+    /** The parameter's moving average, or the parameter itself when no average is kept. */
+    public NDArray averaged(String name) {
+        NDArray a = average.get(name);
+        return a != null ? a : require(name);
+    }
+
+    /**
+     * Moves the average of each parameter passing {@code filter} towards it: {@code avg = decay·avg + (1 − decay)·p},
+     * starting from the parameter's value at the first call. Late in training the weights still wander from step to
+     * step; their average is the steadier model (what the reference ships as {@code ema_model.bin}).
+     */
+    public void updateAverage(java.util.function.Predicate<String> filter, double decay) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        // every temporary (the detached views, the products) is freed with the scope; a new average is kept
+        try (NDScope ignored = new NDScope()) {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                if (!filter.test(e.getKey())) {
+                    continue;
+                }
+                NDArray p = e.getValue().stopGradient();
+                NDArray a = average.get(e.getKey());
+                if (a == null) {
+                    NDArray start = attached(p);
+                    NDScope.unregister(start);
+                    average.put(e.getKey(), start);
+                } else {
+                    a.muli(decay).addi(p.mul(1 - decay));
+                }
+            }
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
     }
 
     /** Whether Adam updates this parameter (buffers such as {@code zero_k_bias} stay fixed). */
@@ -121,14 +165,12 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
             p.setRequiresGradient(true);
         }
         NDArray old = params.put(name, p);
-        // a replaced parameter starts its optimiser state afresh
-        NDArray om = adamM.remove(name);
-        NDArray ov = adamV.remove(name);
-        if (om != null) {
-            om.close();
-        }
-        if (ov != null) {
-            ov.close();
+        // a replaced parameter starts its optimiser state and its average afresh
+        for (Map<String, NDArray> state : List.of(adamM, adamV, average)) {
+            NDArray stale = state.remove(name);
+            if (stale != null) {
+                stale.close();
+            }
         }
         if (old != null) {
             old.close();
@@ -273,12 +315,13 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
         }
     }
 
-    /** Saves parameters and Adam state (training state, not a checkpoint). */
+    /** Saves parameters, Adam state and moving averages (training state, not a checkpoint). */
     public void saveState(Path file) {
         SafeTensorsWriter w = new SafeTensorsWriter();
         params.forEach((k, v) -> w.add("p." + k, v.stopGradient()));
         adamM.forEach((k, v) -> w.add("m." + k, v));
         adamV.forEach((k, v) -> w.add("v." + k, v));
+        average.forEach((k, v) -> w.add("e." + k, v));
         w.addI64("adam_step", new long[] {1}, new long[] {adamStep});
         w.write(file);
     }
@@ -304,6 +347,7 @@ public final class TrainableWeights implements WeightSource, AutoCloseable {
                         case 'p' -> put(key, a);
                         case 'm' -> adamM.put(key, attached(a));
                         case 'v' -> adamV.put(key, attached(a));
+                        case 'e' -> average.put(key, attached(a));
                         default -> throw new IllegalArgumentException("unexpected tensor in training state: " + name);
                     }
                 }

@@ -30,7 +30,9 @@ class CommittedDemoCheckpointTest {
         Path dir = Path.of("..", DemoCheckpoint.DEFAULT_DIR);
         assertTrue(Files.isRegularFile(dir.resolve("llm/model.safetensors")), "demo checkpoint missing at " + dir.toAbsolutePath());
         try (DemoGenerator gen = DemoGenerator.load(dir)) {
-            List<RgbImage> images = gen.generate(CAPTIONS, SamplingParams.defaults().withSeed(1), true);
+            // the guidance scale generate uses for this checkpoint (its default_cfg)
+            SamplingParams params = SamplingParams.defaults().withCfg(dev.hart.model.checkpoint.HartCheckpointDir.defaultCfg(dir));
+            List<RgbImage> images = gen.generate(CAPTIONS, params.withSeed(1), true);
             assertEquals(CAPTIONS.size(), images.size());
             SceneAnalyzer analyzer = new SceneAnalyzer(DemoDataset.DEFAULT_SIDE);
             int background = 0;

@@ -22,15 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoTrainerTest {
 
     private static String train(Path out, int vaeSteps, int arSteps, boolean resume) {
-        return train(out, vaeSteps, arSteps, resume, null, DemoCheckpoint.DEFAULT_EMBED_DIM, DemoCheckpoint.DEFAULT_DEPTH);
+        return train(out, vaeSteps, arSteps, resume, null, DemoCheckpoint.DEFAULT_EMBED_DIM, DemoCheckpoint.DEFAULT_DEPTH, 0);
     }
 
     private static String train(Path out, int vaeSteps, int arSteps, boolean resume, Path tokenizerFrom, int embedDim,
-                                int depth) {
+                                int depth, double ema) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DemoTrainer.Options d = DemoTrainer.Options.defaults(out);
         new DemoTrainer(new DemoTrainer.Options(out, vaeSteps, arSteps, 2, d.vaeLr(), d.arLr(), 4, resume, 3, d.diffusionKeep(),
-                0.5, 0.05, tokenizerFrom, embedDim, depth),
+                0.5, 0.05, tokenizerFrom, embedDim, depth, ema),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
         return bytes.toString(StandardCharsets.UTF_8);
     }
@@ -51,15 +51,26 @@ class DemoTrainerTest {
         assertTrue(Files.isRegularFile(dir.resolve("text/tokenizer.json")));
         assertTrue(first.matches("(?s).*validation ce at step 10: training captions [0-9.]+, held-out captions [0-9.]+.*"), first);
 
-        String second = train(dir, 8, 4, true);
+        // resumed with a moving average: it starts at the resumed weights, is validated, and is what the checkpoint holds
+        String second = train(dir, 8, 4, true, null, DemoCheckpoint.DEFAULT_EMBED_DIM, DemoCheckpoint.DEFAULT_DEPTH, 0.5);
         assertTrue(second.contains("resumed at step 10"), second);
         assertTrue(second.contains("step 12/12"), second);
         assertFalse(second.contains("step 10/12"), "a resumed run continues after the saved step:\n" + second);
+        assertTrue(second.matches("(?s).*validation ce at step 12, moving average \\(the checkpoint's weights\\): training captions [0-9.]+.*"),
+                second);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+             dev.hart.model.io.SafeTensors state = dev.hart.model.io.SafeTensors.open(dir.resolve(".train-state/state.safetensors"));
+             dev.hart.model.io.SafeTensors llm = dev.hart.model.io.SafeTensors.open(dir.resolve("llm/model.safetensors"))) {
+            String name = "head.weight";
+            float[] written = llm.load(m, name).toFloatArray();
+            assertArrayEquals(state.load(m, "e." + name).toFloatArray(), written, "the checkpoint holds the average");
+            assertFalse(java.util.Arrays.equals(state.load(m, "p." + name).toFloatArray(), written), "not the last step's weights");
+        }
 
         // a second run on the first run's tokenizer trains a transformer of another size alone, keeps that tokenizer,
         // and its state cannot be resumed as the default size
         Path next = dir.resolve("next");
-        String third = train(next, 8, 2, false, dir, 64, 2);
+        String third = train(next, 8, 2, false, dir, 64, 2, 0);
         assertTrue(third.contains("tokenizer taken from"), third);
         assertFalse(third.contains("[tokenizer]"), third);
         assertTrue(third.contains("step 10/10"), third);

@@ -61,6 +61,35 @@ class TrainableWeightsTest {
     }
 
     @Test
+    void movingAverageFollowsTheFilteredParametersAndIsSavedWithTheState(@TempDir Path dir) {
+        try (NDManager m = NDManager.newBaseManager(); TrainableWeights w = new TrainableWeights(m, 1)) {
+            w.put("a.weight", m.create(new float[] {2, 4}));
+            w.put("b.weight", m.create(new float[] {1, 1}));
+            w.updateAverage(n -> n.startsWith("a."), 0.75);
+            assertArrayEquals(new float[] {2, 4}, w.averaged("a.weight").toFloatArray(), "the average starts at the value");
+            assertTrue(w.averaged("b.weight") == w.param("b.weight"), "no average kept outside the filter");
+            w.put("b.weight", m.create(new float[] {5, 5}));
+            w.param("a.weight").stopGradient().set(new ai.djl.ndarray.index.NDIndex(":"), 10f);
+            w.updateAverage(n -> n.startsWith("a."), 0.75);
+            assertArrayEquals(new float[] {4, 5.5f}, w.averaged("a.weight").toFloatArray(), 1e-6f, "0.75 avg + 0.25 p");
+            assertArrayEquals(new float[] {10, 10}, w.load(m, "a.weight").toFloatArray(), "training loads the parameter");
+            w.servingAverage(true);
+            assertArrayEquals(new float[] {4, 5.5f}, w.load(m, "a.weight").toFloatArray(), "validation can load the average");
+            assertArrayEquals(new float[] {5, 5}, w.load(m, "b.weight").toFloatArray());
+            w.servingAverage(false);
+
+            w.saveState(dir.resolve("state.safetensors"));
+            try (TrainableWeights r = new TrainableWeights(m, 2)) {
+                r.loadState(dir.resolve("state.safetensors"));
+                assertArrayEquals(new float[] {4, 5.5f}, r.averaged("a.weight").toFloatArray(), 1e-6f);
+                assertArrayEquals(new float[] {10, 10}, r.param("a.weight").toFloatArray());
+                r.put("a.weight", m.create(new float[] {0, 0}));
+                assertArrayEquals(new float[] {0, 0}, r.averaged("a.weight").toFloatArray(), "a replaced parameter drops its average");
+            }
+        }
+    }
+
+    @Test
     void skipsCorruptGradients() {
         try (NDManager m = NDManager.newBaseManager(); TrainableWeights w = new TrainableWeights(m, 1)) {
             w.recording(true);
