@@ -84,6 +84,9 @@ public final class DemoEvaluator {
             double dotsRenders = foreignPatchRate(analyzer, held, renders);
             log.printf("  artefacts (a 2x2 patch of a colour named neither for shape nor background): held-out %.1f%%  training %.1f%%"
                     + "  tokenizer round trips %.1f%%  renders %.1f%%%n", 100 * dotsHeld, 100 * dotsTrain, 100 * dotsRoundTrip, 100 * dotsRenders);
+            // where they come from: the same held-out images without the residual diffusion's detail
+            log.printf("  artefacts, held-out, discrete tokens only (no residual diffusion): %.1f%%%n",
+                    100 * foreignPatchRate(analyzer, held, heldDiscrete));
             showArtefacts(analyzer, held, heldImages, sheet);
 
             double[] recon = reconstruction(gen, side, 64, sheet);
