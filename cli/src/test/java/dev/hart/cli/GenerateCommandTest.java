@@ -103,7 +103,8 @@ class GenerateCommandTest {
         CommandLine cl = new CommandLine(new HartCli());
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-        int code = cl.execute("generate", "--prompts", dir.resolve("none.txt").toString());
+        // --out in the temp dir: the default (./hart-out) would leave the job's log folder in the module
+        int code = cl.execute("generate", "--prompts", dir.resolve("none.txt").toString(), "--out", dir.toString());
         assertThat(code).isNotZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--prompts file not found");
     }
