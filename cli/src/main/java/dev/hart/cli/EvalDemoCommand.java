@@ -38,6 +38,10 @@ public final class EvalDemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "first seed (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
+    @Option(names = "--seed-sets", description = "generate every caption once per seed set (set k starts at --seed + 1000·k, or a wider step"
+            + " when --per-split is above 1000) and report all of them together: a larger sample for the same captions (default: ${DEFAULT-VALUE})")
+    int seedSets = 1;
+
     @Option(names = "--sheet", description = "contact sheet PNG (default: ${DEFAULT-VALUE})")
     Path sheet = Path.of("demo-eval-contact-sheet.png");
 
@@ -46,9 +50,12 @@ public final class EvalDemoCommand implements Callable<Integer> {
         if (perSplit <= 0) {
             throw new IllegalArgumentException("--per-split must be positive");
         }
+        if (seedSets <= 0) {
+            throw new IllegalArgumentException("--seed-sets must be positive");
+        }
         double scale = cfg != null ? cfg : dev.hart.model.checkpoint.HartCheckpointDir.defaultCfg(checkpoint);
         SamplingParams params = SamplingParams.defaults().withCfg(scale).withTopK(topK).withTopP(topP).withMoreSmooth(moreSmooth).withSeed(seed);
-        new DemoEvaluator(checkpoint, System.out).run(perSplit, params, sheet);
+        new DemoEvaluator(checkpoint, System.out).run(perSplit, seedSets, params, sheet);
         return 0;
     }
 }

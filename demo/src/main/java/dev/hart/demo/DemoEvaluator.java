@@ -15,6 +15,10 @@ import java.util.List;
  * Evaluates a demo checkpoint through the inference path: generates images for held-out and training
  * captions, scores them with {@link SceneAnalyzer}, measures the tokenizer's reconstruction error on
  * held-out images (discrete-only vs hybrid latent) and writes a contact sheet.
+ *
+ * <p>With several seed sets every caption is generated once per set (set k starts at seed
+ * {@code seed + 1000·k} while a split has at most 1000 captions) and the accuracy and artefact lines pool all of them: the noise of one
+ * sample is a few images, more than the margin of some goals, so larger checks repeat the captions.
  */
 public final class DemoEvaluator {
 
@@ -51,43 +55,51 @@ public final class DemoEvaluator {
         return out;
     }
 
-    public Report run(int perSplit, SamplingParams params, Path contactSheet) {
+    /**
+     * Generates {@code perSplit} captions of each split once per seed set and scores them all together. The
+     * scorer's and the tokenizer's ceilings do not depend on the seed and are measured once.
+     */
+    public Report run(int perSplit, int seedSets, SamplingParams params, Path contactSheet) {
+        if (seedSets < 1) {
+            throw new IllegalArgumentException("seed sets must be at least 1, got " + seedSets);
+        }
         try (DemoGenerator gen = DemoGenerator.load(checkpoint)) {
-            SceneAnalyzer analyzer = null;
             List<DemoScene> held = spread(DemoDataset.heldOutScenes(), perSplit);
             List<DemoScene> train = spread(DemoDataset.trainingScenes(), perSplit);
+            List<DemoScene> heldSets = repeat(held, seedSets);
+            List<DemoScene> trainSets = repeat(train, seedSets);
             ContactSheet sheet = new ContactSheet(8, 64);
-            List<RgbImage> heldImages = generate(gen, held, params, true);
-            List<RgbImage> trainImages = generate(gen, train, params, true);
-            List<RgbImage> heldDiscrete = generate(gen, held, params, false);
+            long stride = seedSetStride(Math.max(held.size(), train.size()));
+            List<RgbImage> heldImages = generateSets(gen, held, params, true, seedSets, stride);
+            List<RgbImage> trainImages = generateSets(gen, train, params, true, seedSets, stride);
+            List<RgbImage> heldDiscrete = generateSets(gen, held, params, false, seedSets, stride);
             int side = heldImages.get(0).side();
-            analyzer = new SceneAnalyzer(side);
-            Accuracy accHeld = score(analyzer, held, heldImages, sheet, "held-out");
-            Accuracy accTrain = score(analyzer, train, trainImages, sheet, "train");
-            Accuracy accHeldD = score(analyzer, held, heldDiscrete, null, null);
+            SceneAnalyzer analyzer = new SceneAnalyzer(side);
+            Accuracy accHeld = score(analyzer, heldSets, heldImages, sheet, "held-out");
+            Accuracy accTrain = score(analyzer, trainSets, trainImages, sheet, "train");
+            Accuracy accHeldD = score(analyzer, heldSets, heldDiscrete, null, null);
             // the scorer on the data set's own pictures of the same captions: the ceiling a perfect model reaches
-            int renderSide = side;
-            List<RgbImage> renders = held.stream().map(sc -> SceneRenderer.render(sc, renderSide, 0f, 0f, 1f)).toList();
+            List<RgbImage> renders = held.stream().map(sc -> SceneRenderer.render(sc, side, 0f, 0f, 1f)).toList();
             Accuracy accRenders = score(analyzer, held, renders, null, null);
             // the same pictures through the tokenizer and back: the ceiling a generator over this tokenizer reaches
             List<RgbImage> heldRoundTrips = roundTrips(gen, renders).hybrid();
             Accuracy accRoundTrip = score(analyzer, held, heldRoundTrips, null, null);
-            log.println("generated (cfg " + params.cfg() + ", seed " + params.seed() + "):");
+            log.println("generated (cfg " + params.cfg() + ", " + seedsLabel(params.seed(), seedSets, stride) + "):");
             log.println("  training captions : " + accTrain);
             log.println("  held-out captions : " + accHeld);
             log.println("  held-out, discrete tokens only (no residual diffusion): " + accHeldD);
             log.println("  held-out, the data set's own renders (the scorer's ceiling): " + accRenders);
             log.println("  held-out renders after a hybrid tokenizer round trip (the tokenizer's ceiling): " + accRoundTrip);
-            double dotsHeld = foreignPatchRate(analyzer, held, heldImages);
-            double dotsTrain = foreignPatchRate(analyzer, train, trainImages);
+            double dotsHeld = foreignPatchRate(analyzer, heldSets, heldImages);
+            double dotsTrain = foreignPatchRate(analyzer, trainSets, trainImages);
             double dotsRoundTrip = foreignPatchRate(analyzer, held, heldRoundTrips);
             double dotsRenders = foreignPatchRate(analyzer, held, renders);
             log.printf("  artefacts (a 2x2 patch of a colour named neither for shape nor background): held-out %.1f%%  training %.1f%%"
                     + "  tokenizer round trips %.1f%%  renders %.1f%%%n", 100 * dotsHeld, 100 * dotsTrain, 100 * dotsRoundTrip, 100 * dotsRenders);
             // where they come from: the same held-out images without the residual diffusion's detail
             log.printf("  artefacts, held-out, discrete tokens only (no residual diffusion): %.1f%%%n",
-                    100 * foreignPatchRate(analyzer, held, heldDiscrete));
-            showArtefacts(analyzer, held, heldImages, sheet);
+                    100 * foreignPatchRate(analyzer, heldSets, heldDiscrete));
+            showArtefacts(analyzer, heldSets, heldImages, sheet);
 
             double[] recon = reconstruction(gen, side, 64, sheet);
             log.printf("tokenizer reconstruction MSE on 64 held-out images ([0,1] pixels): discrete-only %.5f, hybrid %.5f%n",
@@ -98,6 +110,41 @@ public final class DemoEvaluator {
             }
             return new Report(accTrain, accHeld, accHeldD, accRenders, accRoundTrip, dotsHeld, recon[0], recon[1], 64);
         }
+    }
+
+    /**
+     * Seed distance between seed sets: 1000, or the next multiple of 1000 above a split's caption count, so
+     * that the chunk seeds of one set ({@code seed + i}, i < captions) never meet the next set's.
+     */
+    static long seedSetStride(int captions) {
+        return 1000L * Math.max(1, (captions + 999) / 1000);
+    }
+
+    /** "seed 1", or "seeds 1, 1001, 2001" for several sets. */
+    static String seedsLabel(long seed, int seedSets, long stride) {
+        if (seedSets == 1) {
+            return "seed " + seed;
+        }
+        return "seeds " + java.util.stream.LongStream.range(0, seedSets).mapToObj(k -> Long.toString(seed + k * stride))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The scenes once per seed set, in set order (the order {@link #generateSets} returns images in). */
+    static List<DemoScene> repeat(List<DemoScene> scenes, int seedSets) {
+        List<DemoScene> out = new ArrayList<>();
+        for (int k = 0; k < seedSets; k++) {
+            out.addAll(scenes);
+        }
+        return out;
+    }
+
+    private static List<RgbImage> generateSets(DemoGenerator gen, List<DemoScene> scenes, SamplingParams params, boolean residual,
+                                               int seedSets, long stride) {
+        List<RgbImage> out = new ArrayList<>();
+        for (int k = 0; k < seedSets; k++) {
+            out.addAll(generate(gen, scenes, params.withSeed(params.seed() + k * stride), residual));
+        }
+        return out;
     }
 
     private static List<RgbImage> generate(DemoGenerator gen, List<DemoScene> scenes, SamplingParams params, boolean residual) {
