@@ -1,6 +1,7 @@
 package dev.hart.cli;
 
 import dev.hart.demo.DemoCheckpoint;
+import dev.hart.demo.DemoDataset;
 import dev.hart.demo.DemoEvaluator;
 import dev.hart.model.inference.SamplingParams;
 import java.nio.file.Path;
@@ -18,8 +19,9 @@ public final class EvalDemoCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", description = "checkpoint directory (default: ${DEFAULT-VALUE})")
     Path checkpoint = Path.of(DemoCheckpoint.DEFAULT_DIR);
 
-    @Option(names = "--per-split", description = "captions per split (default: ${DEFAULT-VALUE})")
-    int perSplit = 48;
+    @Option(names = "--per-split", description = "captions per split, spread evenly over its scenes; the default is every"
+            + " held-out scene (default: ${DEFAULT-VALUE})")
+    int perSplit = DemoDataset.heldOutScenes().size();
 
     @Option(names = "--cfg", description = "classifier-free guidance scale (default: the checkpoint's default_cfg, as"
             + " hart generate uses)")
@@ -40,7 +42,7 @@ public final class EvalDemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed-sets", description = "generate every caption once per seed set (set k starts at --seed + 1000·k, or a wider step"
             + " when --per-split is above 1000) and report all of them together: a larger sample for the same captions (default: ${DEFAULT-VALUE})")
-    int seedSets = 1;
+    int seedSets = 5;
 
     @Option(names = "--sheet", description = "contact sheet PNG (default: ${DEFAULT-VALUE})")
     Path sheet = Path.of("demo-eval-contact-sheet.png");
