@@ -17,8 +17,9 @@ import java.util.List;
  * held-out images (discrete-only vs hybrid latent) and writes a contact sheet.
  *
  * <p>With several seed sets every caption is generated once per set (set k starts at seed
- * {@code seed + 1000·k} while a split has at most 1000 captions) and the accuracy and artefact lines pool all of them: the noise of one
- * sample is a few images, more than the margin of some goals, so larger checks repeat the captions.
+ * {@code seed + 1000·k} while a split has at most 1000 captions) and the accuracy and artefact lines pool
+ * all of them: one sample's noise is a few images, more than the margin of some goals, so the default
+ * check repeats the captions.
  */
 public final class DemoEvaluator {
 
