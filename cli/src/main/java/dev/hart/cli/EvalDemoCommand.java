@@ -52,9 +52,6 @@ public final class EvalDemoCommand implements Callable<Integer> {
         if (perSplit <= 0) {
             throw new IllegalArgumentException("--per-split must be positive");
         }
-        if (seedSets <= 0) {
-            throw new IllegalArgumentException("--seed-sets must be positive");
-        }
         double scale = cfg != null ? cfg : dev.hart.model.checkpoint.HartCheckpointDir.defaultCfg(checkpoint);
         SamplingParams params = SamplingParams.defaults().withCfg(scale).withTopK(topK).withTopP(topP).withMoreSmooth(moreSmooth).withSeed(seed);
         new DemoEvaluator(checkpoint, System.out).run(perSplit, seedSets, params, sheet);

@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 /**
  * Evaluates a demo checkpoint through the inference path: generates images for held-out and training
@@ -62,7 +64,7 @@ public final class DemoEvaluator {
      */
     public Report run(int perSplit, int seedSets, SamplingParams params, Path contactSheet) {
         if (seedSets < 1) {
-            throw new IllegalArgumentException("seed sets must be at least 1, got " + seedSets);
+            throw new IllegalArgumentException("--seed-sets must be at least 1, got " + seedSets);
         }
         try (DemoGenerator gen = DemoGenerator.load(checkpoint)) {
             List<DemoScene> held = spread(DemoDataset.heldOutScenes(), perSplit);
@@ -126,8 +128,8 @@ public final class DemoEvaluator {
         if (seedSets == 1) {
             return "seed " + seed;
         }
-        return "seeds " + java.util.stream.LongStream.range(0, seedSets).mapToObj(k -> Long.toString(seed + k * stride))
-                .collect(java.util.stream.Collectors.joining(", "));
+        return "seeds " + LongStream.range(0, seedSets).mapToObj(k -> Long.toString(seed + k * stride))
+                .collect(Collectors.joining(", "));
     }
 
     /** The scenes once per seed set, in set order (the order {@link #generateSets} returns images in). */

@@ -36,8 +36,8 @@ class DemoEvaluatorTest {
     void pooledSeedSetsAddUpTheSeparateRuns() {
         Path dir = Path.of("..", DemoCheckpoint.DEFAULT_DIR);
         SamplingParams params = SamplingParams.defaults().withCfg(HartCheckpointDir.defaultCfg(dir));
-        DemoEvaluator.Report first = evaluate(dir, 1, params.withSeed(1));
-        DemoEvaluator.Report second = evaluate(dir, 1, params.withSeed(1001));
+        DemoEvaluator.Report first = evaluate(dir, params.withSeed(1));
+        DemoEvaluator.Report second = evaluate(dir, params.withSeed(1001));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DemoEvaluator.Report pooled = new DemoEvaluator(dir, new PrintStream(out, true, StandardCharsets.UTF_8))
                 .run(4, 2, params.withSeed(1), tmp.resolve("pooled.png"));
@@ -61,9 +61,10 @@ class DemoEvaluatorTest {
                 () -> new DemoEvaluator(dir, System.out).run(4, 0, SamplingParams.defaults(), null));
     }
 
-    private DemoEvaluator.Report evaluate(Path dir, int seedSets, SamplingParams params) {
+    /** One seed set of 4 captions per split. */
+    private DemoEvaluator.Report evaluate(Path dir, SamplingParams params) {
         return new DemoEvaluator(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-                .run(4, seedSets, params, tmp.resolve("sheet-" + params.seed() + ".png"));
+                .run(4, 1, params, tmp.resolve("sheet-" + params.seed() + ".png"));
     }
 
     /** Images right out of 4, from a fraction. */
